@@ -1,0 +1,15 @@
+// Exposes StudioApi to the page: one function per contract method, nothing else.
+import { contextBridge, ipcRenderer } from 'electron';
+import { STUDIO_METHODS } from '../shared/api';
+
+const api = Object.fromEntries(
+  STUDIO_METHODS.map((method) => [
+    method,
+    async (...args: unknown[]) => {
+      const reply = await ipcRenderer.invoke(`studio:${method}`, ...args);
+      if (!reply.ok) throw new Error(reply.error);
+      return reply.value;
+    },
+  ]),
+);
+contextBridge.exposeInMainWorld('studio', api);
