@@ -1,11 +1,28 @@
-// The renderer's only door to the engine: Electron's preload bridge when present.
-import type { StudioApi } from '../../shared/api';
+// The renderer's only door to the engine: Electron's preload bridge when present, else the
+// browser-mode server over HTTP (token from the URL fragment the server printed).
+import { STUDIO_METHODS, type StudioApi } from '../../shared/api';
 
 declare global {
   interface Window { studio?: StudioApi }
 }
 
+function httpStudio(token: string): StudioApi {
+  const call = async (method: string, args: unknown[]) => {
+    const response = await fetch(`/api/${method}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-medseg-token': token },
+      body: JSON.stringify(args),
+    });
+    const reply = await response.json();
+    if (!reply.ok) throw new Error(reply.error);
+    return reply.value;
+  };
+  return Object.fromEntries(STUDIO_METHODS.map((m) => [m, (...args: unknown[]) => call(m, args)])) as unknown as StudioApi;
+}
+
 export function studioClient(): StudioApi {
-  if (!window.studio) throw new Error('MedSeg Studio engine is not connected');
-  return window.studio;
+  if (window.studio) return window.studio;
+  const token = new URLSearchParams(window.location.hash.slice(1)).get('token');
+  if (!token) throw new Error('No access token in the address: open the URL that `npm run web` printed.');
+  return httpStudio(token);
 }

@@ -1,0 +1,26 @@
+import { expect, test } from 'vitest';
+import { manifestProblems, type ModelManifest } from '../../src/shared/manifest';
+
+const valid: ModelManifest = {
+  id: 'dra-unet-liver-ct', name: 'DRA-UNet liver (CT)', version: '1.0.0', architecture: 'dra-unet',
+  task: 'liver segmentation', modality: 'CT',
+  input: { channels: 1, height: 256, width: 256, sizeMultiple: 16, layout: 'NCHW' },
+  preprocessing: { window: { center: 60, width: 400 }, scale: 1, mean: [0], std: [1] },
+  output: { activation: 'sigmoid', threshold: 0.5, labels: [{ value: 1, name: 'liver', color: '#d95f02' }] },
+};
+
+test('a complete manifest has no problems', () => {
+  expect(manifestProblems(valid)).toEqual([]);
+});
+
+test('problems name the fields a user must supply', () => {
+  expect(manifestProblems(null)).toEqual(['the manifest must be a JSON object']);
+  const problems = manifestProblems({ id: 'x' }).join('\n');
+  for (const field of ['"name"', '"version"', '"architecture"', '"input"', '"preprocessing"', '"output"']) expect(problems).toContain(field);
+});
+
+test('per-channel normalisation must match the channel count', () => {
+  const rgb = { ...valid, input: { ...valid.input, channels: 3 } };
+  expect(manifestProblems(rgb)).toEqual(['"preprocessing.mean" and ".std" need one value per input channel']);
+  expect(manifestProblems({ ...valid, output: { ...valid.output, activation: 'relu' } })).toHaveLength(1);
+});
