@@ -1,7 +1,8 @@
 // The composition root: one engine behind the StudioApi contract, shared by every host.
 import { join } from 'node:path';
 import type { EvaluateRequest, SegmentRequest, StudioApi } from '../shared/api';
-import { imageInfo } from '../shared/image';
+import { imageInfo, type VolumeImage } from '../shared/image';
+import { resampleLabelsNearest } from './imaging/resample-labels';
 import { UserError } from '../shared/errors';
 import { sameGeometry } from '../shared/geometry';
 import { readImage, writeLabelmap } from './io';
@@ -10,6 +11,16 @@ import { maskMetrics } from './masks/metrics';
 import { countLabels } from './masks/label-counts';
 import { listModels, findModel, type ModelFolders } from './training/model-registry';
 import { appRoot, medsegHome } from './paths';
+
+/** The truth mask's labels on the prediction's grid, matched through world coordinates when the grids differ. */
+function truthOnGridOf(truth: VolumeImage, pred: VolumeImage): ArrayLike<number> {
+  if (sameGeometry(truth, pred)) return truth.data;
+  const resampled = resampleLabelsNearest(truth.data, truth, pred);
+  if (resampled.every((v) => v === 0) && truth.data.some((v) => v !== 0)) {
+    throw new UserError(`The masks do not overlap in space (${pred.size.join('×')} vs ${truth.size.join('×')} voxels): are they of the same image?`);
+  }
+  return resampled;
+}
 
 export interface StudioOptions {
   models?: Partial<ModelFolders>;
@@ -51,10 +62,8 @@ export function createStudio(options: StudioOptions = {}): StudioApi {
 
     async evaluate({ pred, truth, label }: EvaluateRequest) {
       const [p, t] = await Promise.all([readImage(pred), readImage(truth)]);
-      if (!sameGeometry(p, t, 1e-3)) {
-        throw new UserError(`The masks are on different grids (${p.size.join('×')} vs ${t.size.join('×')}): resample one onto the other first.`);
-      }
-      return maskMetrics(p.data, t.data, label);
+      if (p.components !== 1 || t.components !== 1) throw new UserError('Masks must be single-component label images (not RGB).');
+      return maskMetrics(p.data, truthOnGridOf(t, p), label);
     },
   };
 }
