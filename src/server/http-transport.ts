@@ -1,11 +1,13 @@
-// Browser mode: the StudioApi over HTTP on loopback. POST /api/<method> with a JSON array of
-// arguments; answers {ok, value} or {ok:false, error}. The method list comes from the contract.
+// Browser mode: the StudioApi over HTTP on loopback. POST /api/<method> with the argument array in
+// a binary envelope (typed arrays travel as bytes); answers {ok, value} or {ok:false, error} in the
+// same envelope. The method list comes from the contract.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { STUDIO_METHODS, type StudioApi } from '../shared/api';
 import { isUserError } from '../shared/errors';
+import { decodeEnvelope, encodeEnvelope } from '../shared/binary-envelope';
 
 export interface StudioServerOptions {
   studio: StudioApi;
@@ -29,9 +31,10 @@ const CONTENT_TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml', '.png': 'image/png', '.json': 'application/json', '.wasm': 'application/wasm',
 };
 
-const MAX_BODY_BYTES = 1 << 20;
+// Labelmaps of full CT volumes are sent back for autosave: allow up to 2 GiB.
+const MAX_BODY_BYTES = 2 ** 31;
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readBody(req: IncomingMessage): Promise<Uint8Array> {
   let size = 0;
   const chunks: Buffer[] = [];
   for await (const chunk of req) {
@@ -39,7 +42,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
     if (size > MAX_BODY_BYTES) throw new Error('request body too large');
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 function tokenMatches(expected: string, given: string | null): boolean {
@@ -56,16 +59,16 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', `http://${host}`);
     const send = (status: number, body: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body));
+      res.writeHead(status, { 'content-type': 'application/octet-stream' });
+      res.end(encodeEnvelope(body));
     };
     if (url.pathname.startsWith('/api/')) {
       const method = url.pathname.slice('/api/'.length);
       if (req.method !== 'POST' || !methods.has(method)) return send(404, { ok: false, error: `no such method: ${method}` });
       if (!tokenMatches(token, req.headers['x-medseg-token'] as string ?? null)) return send(401, { ok: false, error: 'missing or wrong access token' });
       try {
-        const args = JSON.parse((await readBody(req)) || '[]');
-        if (!Array.isArray(args)) return send(400, { ok: false, error: 'arguments must be a JSON array' });
+        const args = decodeEnvelope(await readBody(req));
+        if (!Array.isArray(args)) return send(400, { ok: false, error: 'arguments must be an array' });
         const fn = options.studio[method as keyof StudioApi] as (...a: unknown[]) => Promise<unknown>;
         return send(200, { ok: true, value: await fn(...args) });
       } catch (e) {
@@ -75,13 +78,17 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
     // Static renderer files, confined to staticDir.
     const relative = normalize(decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname)).replace(/^([/\\])+/, '');
     const file = join(options.staticDir, relative);
-    if (!file.startsWith(options.staticDir + sep)) return send(403, { ok: false, error: 'forbidden' });
+    if (!file.startsWith(options.staticDir + sep)) {
+      res.writeHead(403, { 'content-type': 'text/plain' });
+      return res.end('forbidden');
+    }
     try {
       const body = await readFile(file);
       res.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' });
       res.end(body);
     } catch {
-      send(404, { ok: false, error: 'not found' });
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('not found');
     }
   });
 

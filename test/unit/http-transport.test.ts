@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { STUDIO_METHODS, type StudioApi } from '../../src/shared/api';
 import { UserError } from '../../src/shared/errors';
 import { startStudioServer, type StudioServer } from '../../src/server/http-transport';
+import { decodeEnvelope, encodeEnvelope } from '../../src/shared/binary-envelope';
 
 // A studio double that records calls, so the test checks the transport and nothing else.
 const calls: [string, unknown[]][] = [];
@@ -26,7 +27,8 @@ afterAll(() => server.close());
 
 const base = () => new URL(server.url).origin;
 const api = (method: string, args: unknown, token = server.token) =>
-  fetch(`${base()}/api/${method}`, { method: 'POST', headers: { 'x-medseg-token': token }, body: JSON.stringify(args) });
+  fetch(`${base()}/api/${method}`, { method: 'POST', headers: { 'x-medseg-token': token }, body: encodeEnvelope(args) });
+const reply = async (response: Response) => decodeEnvelope(new Uint8Array(await response.arrayBuffer()));
 
 test('listens on loopback with a token in the printed URL', () => {
   expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]{20,}$/);
@@ -35,17 +37,23 @@ test('listens on loopback with a token in the printed URL', () => {
 test('every contract method is reachable with its arguments', async () => {
   for (const method of STUDIO_METHODS) {
     if (method === 'imageInfo') continue;
-    const reply = await (await api(method, [{ a: 1 }])).json();
-    expect(reply).toEqual({ ok: true, value: { method, args: [{ a: 1 }] } });
+    expect(await reply(await api(method, [{ a: 1 }]))).toEqual({ ok: true, value: { method, args: [{ a: 1 }] } });
   }
 });
 
 test('user errors come back as messages, unknown methods and wrong tokens are refused', async () => {
-  expect(await (await api('imageInfo', ['/nope'])).json()).toEqual({ ok: false, error: 'No such file: /nope' });
+  expect(await reply(await api('imageInfo', ['/nope']))).toEqual({ ok: false, error: 'No such file: /nope' });
   expect((await api('deleteEverything', [])).status).toBe(404);
   const before = calls.length;
   expect((await api('listModels', [], 'wrong-token')).status).toBe(401);
   expect(calls.length).toBe(before);
+});
+
+test('typed arrays cross as bytes both ways', async () => {
+  const labels = new Uint8Array([0, 1, 2, 3]);
+  const answer = await reply(await api('segment', [{ labels }])) as { value: { args: [{ labels: Uint8Array }] } };
+  expect(answer.value.args[0].labels).toBeInstanceOf(Uint8Array);
+  expect(Array.from(answer.value.args[0].labels)).toEqual([0, 1, 2, 3]);
 });
 
 test('static files are served from the renderer folder only', async () => {

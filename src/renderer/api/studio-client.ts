@@ -1,6 +1,7 @@
 // The renderer's only door to the engine: Electron's preload bridge when present, else the
 // browser-mode server over HTTP (token from the URL fragment the server printed).
 import { STUDIO_METHODS, type StudioApi } from '../../shared/api';
+import { decodeEnvelope, encodeEnvelope } from '../../shared/binary-envelope';
 
 declare global {
   interface Window { studio?: StudioApi }
@@ -10,10 +11,10 @@ function httpStudio(token: string): StudioApi {
   const call = async (method: string, args: unknown[]) => {
     const response = await fetch(`/api/${method}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-medseg-token': token },
-      body: JSON.stringify(args),
+      headers: { 'content-type': 'application/octet-stream', 'x-medseg-token': token },
+      body: encodeEnvelope(args),
     });
-    const reply = await response.json();
+    const reply = decodeEnvelope<{ ok: boolean; value?: unknown; error?: string }>(new Uint8Array(await response.arrayBuffer()));
     if (!reply.ok) throw new Error(reply.error);
     return reply.value;
   };
