@@ -13,7 +13,7 @@ function isBinaryRef(v: unknown): v is BinaryRef {
   return typeof v === 'object' && v !== null && typeof (v as BinaryRef).$binary === 'number' && typeof (v as BinaryRef).type === 'string';
 }
 
-export function encodeEnvelope(value: unknown): Uint8Array {
+export function encodeEnvelope(value: unknown): Uint8Array<ArrayBuffer> {
   const blobs: Uint8Array[] = [];
   const json = JSON.stringify(value, function replacer(this: unknown, _key, v) {
     if (v instanceof ArrayBuffer) {
