@@ -1,0 +1,46 @@
+// The I/O worker thread: all itk-wasm work (WASM decoding can block for seconds) runs here, one
+// request at a time. Every error leaves as a UserError, so the caller can tell a bad file (rejected
+// with a message) from a dead worker (restarted).
+import { serveWorker, Transfer } from '../worker-rpc';
+import { UserError, isUserError } from '../../shared/errors';
+import type { VolumeImage } from '../../shared/image';
+import { readAny, writeAny, type ReadResult } from './itk-io';
+
+function asUserError(e: unknown, what: string): UserError {
+  if (isUserError(e)) return e;
+  // itk-wasm throws plain numbers (C++ exception pointers) or WebAssembly RuntimeErrors (abort).
+  const detail = e instanceof Error ? e.message : typeof e === 'number' ? 'the decoder failed' : String(e);
+  return new UserError(`Could not ${what}: ${detail.split('\n')[0].slice(0, 200)}. The file may be damaged or in an unsupported variant.`);
+}
+
+function transferable(result: ReadResult): Transfer<ReadResult> {
+  const buffer = result.image.data.buffer;
+  return new Transfer(result, buffer instanceof ArrayBuffer && buffer.byteLength > 0 ? [buffer] : []);
+}
+
+serveWorker({
+  async read(path: string, informationOnly: boolean) {
+    try {
+      return transferable(await readAny(path, informationOnly));
+    } catch (e) {
+      throw asUserError(e, `read ${path}`);
+    }
+  },
+  async write(path: string, image: VolumeImage) {
+    try {
+      return await writeAny(path, image);
+    } catch (e) {
+      throw asUserError(e, `write ${path}`);
+    }
+  },
+  // Test hook: end the thread as a WASM abort or an out-of-memory kill would.
+  debugExit() {
+    if (process.env.MEDSEG_IO_TEST_HOOKS === '1') process.exit(3);
+    throw new UserError('debugExit is only available in tests');
+  },
+  debugHang() {
+    if (process.env.MEDSEG_IO_TEST_HOOKS !== '1') throw new UserError('debugHang is only available in tests');
+    const until = Date.now() + 60_000;
+    while (Date.now() < until) { /* a decoder stuck in a loop */ }
+  },
+});

@@ -1,0 +1,75 @@
+// Real DICOM from ../shared/data (skipped when absent): a full CT series, a JPEG 2000 series, and the
+// pydicom edge-case files, each of which must open or give a UserError within a time limit.
+import { afterAll, describe, expect, it } from 'vitest';
+import { existsSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { closeImageIo, readImage, type LoadedImage } from '../../src/core/io';
+import { isUserError } from '../../src/shared/errors';
+
+const DATA = resolve(process.env.MEDSEG_SHARED_DATA ?? join(__dirname, '../../../shared/data'));
+const HAS_DATA = existsSync(DATA);
+if (!HAS_DATA) console.warn(`io-shared-data: skipped, ${DATA} does not exist (real-data checks need ../shared/data)`);
+const dataPath = (...parts: string[]) => join(DATA, ...parts);
+
+afterAll(async () => { await closeImageIo(); });
+
+describe.skipIf(!HAS_DATA)('real DICOM data', () => {
+  it.skipIf(!existsSync(dataPath('3dircadb-p01/ct-dicom')))('3D-IRCADb patient 1: 129 CT slices, 512×512', async () => {
+    const image = await readImage(dataPath('3dircadb-p01/ct-dicom'));
+    expect(image.size).toEqual([512, 512, 129]);
+    expect(image.modality).toBe('CT');
+    expect(image.spacing[0]).toBeCloseTo(0.57, 5);
+    expect(image.spacing[2]).toBeCloseTo(1.6, 5);
+    expect(image.data.length).toBe(512 * 512 * 129);
+    expect(image.warnings).toEqual([]);
+  });
+
+  it.skipIf(!existsSync(dataPath('totalseg-example/example_ct_dicom')))('TotalSegmentator example: 20-slice JPEG 2000 series', async () => {
+    const image = await readImage(dataPath('totalseg-example/example_ct_dicom'));
+    expect(image.size).toEqual([512, 512, 20]);
+    expect(image.modality).toBe('CT');
+    let min = Infinity;
+    let max = -Infinity;
+    for (const v of image.data) { min = Math.min(min, v); max = Math.max(max, v); }
+    expect(min).toBeLessThan(-500); // air in HU: decoded and rescaled
+    expect(max).toBeGreaterThan(200); // bone
+  });
+
+  const EDGE = dataPath('dicom-edge-cases');
+  it.skipIf(!existsSync(EDGE))('every edge-case file opens or gives a UserError, none hangs', async () => {
+    const files = readdirSync(EDGE).filter((f) => f.endsWith('.dcm')).sort();
+    const rows: { file: string; result: string; ms: number }[] = [];
+    const opened = new Map<string, LoadedImage>();
+    for (const file of files) {
+      const started = Date.now();
+      try {
+        const image = await readImage(join(EDGE, file), { timeoutMs: 20_000 });
+        expect(image.data.length, file).toBe(image.size[0] * image.size[1] * image.size[2] * image.components);
+        opened.set(file, image);
+        rows.push({ file, result: `opens ${image.size.join('×')} ${image.pixelType}${image.components === 3 ? ' RGB' : ''} ${image.modality}${image.warnings.length ? ` (${image.warnings.join('; ')})` : ''}`, ms: Date.now() - started });
+      } catch (e) {
+        expect(isUserError(e), `${file}: ${String(e)}`).toBe(true);
+        rows.push({ file, result: `UserError: ${(e as Error).message}`, ms: Date.now() - started });
+      }
+    }
+    console.log(rows.map((r) => `${r.file.padEnd(34)} ${String(r.ms).padStart(5)} ms  ${r.result}`).join('\n'));
+    for (const row of rows) expect(row.ms, row.file).toBeLessThan(20_000);
+
+    // Damaged or non-image files are refused, not shown.
+    for (const file of ['MR_truncated.dcm', 'rtstruct.dcm', 'no_meta.dcm']) {
+      if (files.includes(file)) expect(opened.has(file), file).toBe(false);
+    }
+    // Lossless encodings of the same image decode to the same voxels.
+    const same = (a: string, b: string) => {
+      if (!opened.has(a) || !opened.has(b)) return;
+      expect(Array.from(opened.get(b)!.data), `${b} = ${a}`).toEqual(Array.from(opened.get(a)!.data));
+    };
+    for (const variant of ['MR_small_RLE.dcm', 'MR_small_bigendian.dcm', 'MR_small_implicit.dcm', 'MR_small_jp2klossless.dcm', 'MR_small_jpeg_ls_lossless.dcm']) same('MR_small.dcm', variant);
+    for (const variant of ['emri_small_RLE.dcm', 'emri_small_big_endian.dcm', 'emri_small_jpeg_2k_lossless.dcm', 'emri_small_jpeg_ls_lossless.dcm']) same('emri_small.dcm', variant);
+    same('693_UNCR.dcm', '693_J2KR.dcm');
+    // The common encodings must open.
+    for (const file of ['CT_small.dcm', 'MR_small.dcm', 'MR_small_RLE.dcm', 'MR_small_jp2klossless.dcm', 'JPEG2000.dcm', 'JPEG-LL.dcm', 'emri_small.dcm', 'image_dfl.dcm']) {
+      if (files.includes(file)) expect(opened.has(file), file).toBe(true);
+    }
+  });
+});
