@@ -1,7 +1,8 @@
 // Nearest-neighbour resampling of a labelmap onto another grid through world coordinates, so masks
 // stored with different voxel orders (a NIfTI in RAS order vs a DICOM series in LPS) compare voxel by voxel.
-import type { Geometry } from '../../shared/image';
-import { indexToWorld, worldToIndex } from '../../shared/geometry';
+import type { Geometry, VolumeImage } from '../../shared/image';
+import { indexToWorld, sameGeometry, worldToIndex } from '../../shared/geometry';
+import { UserError } from '../../shared/errors';
 
 export function resampleLabelsNearest(labels: ArrayLike<number>, from: Geometry, to: Geometry): Uint8Array {
   const out = new Uint8Array(to.size[0] * to.size[1] * to.size[2]);
@@ -24,4 +25,14 @@ export function resampleLabelsNearest(labels: ArrayLike<number>, from: Geometry,
     }
   }
   return out;
+}
+
+/** A mask's labels on another image's grid: as is when the grids match, else resampled through world space. */
+export function labelsOnGrid(mask: VolumeImage, grid: Geometry): ArrayLike<number> {
+  if (sameGeometry(mask, grid)) return mask.data;
+  const resampled = resampleLabelsNearest(mask.data, mask, grid);
+  if (resampled.every((v) => v === 0) && mask.data.some((v) => v !== 0)) {
+    throw new UserError(`The masks do not overlap in space (${grid.size.join('×')} vs ${mask.size.join('×')} voxels): are they of the same image?`);
+  }
+  return resampled;
 }

@@ -1,0 +1,196 @@
+// Segmentation with ONNX models, caller side. Each loaded model owns one worker thread
+// (inference-worker.ts) holding its ONNX Runtime session; segmentVolume sends the slices there and
+// drives it batch by batch, reporting progress and honouring cancellation between batches.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import type { Device } from '../../shared/api';
+import { UserError, isUserError } from '../../shared/errors';
+import type { VolumeImage } from '../../shared/image';
+import type { ModelManifest } from '../../shared/manifest';
+import { WorkerClient } from '../worker-rpc';
+import { readManifest } from './onnx-metadata';
+import type { JobStart, LoadRequest, LoadedSession } from './inference-worker';
+
+export { readManifest, embedManifest, readOnnxMetadata, writeOnnxMetadata } from './onnx-metadata';
+
+export interface LoadModelOptions {
+  /** 'auto' (default): CUDA when it loads, else CPU with a note saying why. */
+  device?: Device;
+  /** ONNX Runtime intra-op threads; default os.availableParallelism(). */
+  intraOpNumThreads?: number;
+}
+
+export interface SegmentationModel {
+  readonly path: string;
+  readonly manifest: ModelManifest;
+  /** The execution provider the session runs on. */
+  readonly provider: 'cpu' | 'cuda';
+  /** Why the provider is not the one asked for ('auto' that fell back to CPU). */
+  readonly providerNote?: string;
+  readonly inputNames: string[];
+  readonly outputNames: string[];
+  /** Releases the session and ends the worker thread. */
+  close(): Promise<void>;
+}
+
+export interface SegmentOptions {
+  /** Slice k only, or slices [from, to) (half-open); default all slices. */
+  slices?: [number, number] | number;
+  /** Slices per session.run; default 4 (a graph with a fixed batch dimension uses that). */
+  batchSize?: number;
+  /** Called with slices done and slices to do, after each batch. */
+  onProgress?: (done: number, total: number) => void;
+  /** Cancels between batches: the promise rejects with an error named 'AbortError'. */
+  signal?: AbortSignal;
+}
+
+export interface SegmentationResult {
+  /** One label per voxel on the image's grid (i fastest); slices outside the range are 0. */
+  labelmap: Uint8Array;
+  provider: 'cpu' | 'cuda';
+  providerNote?: string;
+  /** Slices segmented. */
+  slices: number;
+  seconds: number;
+}
+
+function workerUrl(): URL {
+  // Built bundles ship inference-worker.js beside this module; from source (tsx, vitest) the .ts is used.
+  const js = new URL('./inference-worker.js', import.meta.url);
+  return existsSync(fileURLToPath(js)) ? js : new URL('./inference-worker.ts', import.meta.url);
+}
+
+function abortError(): Error {
+  return new DOMException('Segmentation was cancelled.', 'AbortError');
+}
+
+function workerFailure(e: unknown): Error {
+  if (isUserError(e)) return e as Error;
+  const reason = e instanceof Error ? e.message : String(e);
+  return new UserError(`The inference worker stopped unexpectedly (${reason}); it restarts on the next run. If it keeps failing, the image may be too large for this machine's memory.`);
+}
+
+class OnnxSegmentationModel implements SegmentationModel {
+  readonly provider: 'cpu' | 'cuda';
+  readonly providerNote?: string;
+  readonly inputNames: string[];
+  readonly outputNames: string[];
+  private closed = false;
+  /** What a worker restarted after a crash loads (on the provider this model got). */
+  private readonly reload: LoadRequest;
+
+  constructor(readonly path: string, readonly manifest: ModelManifest, private client: WorkerClient, session: LoadedSession, request: LoadRequest) {
+    this.reload = { ...request, device: session.provider };
+    this.provider = session.provider;
+    if (session.providerNote) this.providerNote = session.providerNote;
+    this.inputNames = session.inputNames;
+    this.outputNames = session.outputNames;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.client.call('release').catch(() => undefined);
+    await this.client.terminate().catch(() => undefined);
+  }
+
+  async segment(image: VolumeImage, options: SegmentOptions): Promise<SegmentationResult> {
+    if (this.closed) throw new Error('segmentVolume: the model has been closed');
+    const started = performance.now();
+    const { signal } = options;
+    if (signal?.aborted) throw abortError();
+    const [nx, ny, nz] = image.size;
+    const components = image.components;
+    if (image.data.length !== nx * ny * nz * components) {
+      throw new UserError(`The image has ${image.data.length} values but its size ${nx}×${ny}×${nz}×${components} needs ${nx * ny * nz * components}.`);
+    }
+    const [from, to] = sliceRange(options.slices, nz);
+    const sliceValues = nx * ny * components;
+    const data = image.data.slice(from * sliceValues, to * sliceValues);
+    const start: JobStart = {
+      volume: { data, size: [nx, ny, to - from], components },
+      batchSize: options.batchSize ?? 4,
+    };
+    const call = async <T>(method: string, args: unknown[], transfer: ArrayBuffer[] = []): Promise<T> => {
+      try {
+        return await this.client.call<T>(method, args, transfer);
+      } catch (e) {
+        throw workerFailure(e);
+      }
+    };
+    const id = await call<number>('begin', [this.reload, start], [data.buffer as ArrayBuffer]);
+    const total = to - from;
+    options.onProgress?.(0, total);
+    let done = 0;
+    try {
+      while (done < total) {
+        if (signal?.aborted) throw abortError();
+        const batch = call<{ done: number }>('runBatch', [id]);
+        batch.catch(() => undefined);
+        done = (await raceAbort(batch, signal)).done;
+        options.onProgress?.(done, total);
+      }
+      if (signal?.aborted) throw abortError();
+    } catch (e) {
+      void this.client.call('discard', [id]).catch(() => undefined);
+      throw e;
+    }
+    const labels = await call<Uint8Array>('finish', [id]);
+    const labelmap = from === 0 && to === nz ? labels : new Uint8Array(nx * ny * nz);
+    if (labelmap !== labels) labelmap.set(labels, from * nx * ny);
+    return {
+      labelmap,
+      provider: this.provider,
+      ...(this.providerNote ? { providerNote: this.providerNote } : {}),
+      slices: total,
+      seconds: (performance.now() - started) / 1000,
+    };
+  }
+}
+
+function raceAbort<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return work;
+  return new Promise<T>((resolvePromise, reject) => {
+    const onAbort = () => reject(abortError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (v) => { signal.removeEventListener('abort', onAbort); resolvePromise(v); },
+      (e) => { signal.removeEventListener('abort', onAbort); reject(e); },
+    );
+  });
+}
+
+function sliceRange(slices: SegmentOptions['slices'], depth: number): [number, number] {
+  if (slices === undefined) return [0, depth];
+  const [from, to] = typeof slices === 'number' ? [slices, slices + 1] : slices;
+  if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to > depth || from >= to) {
+    const asked = typeof slices === 'number' ? `slice ${slices}` : `slices ${slices[0]}–${slices[1]}`;
+    throw new UserError(`Cannot segment ${asked}: the image has slices 0–${depth - 1}.`);
+  }
+  return [from, to];
+}
+
+/** Loads an ONNX model with its embedded manifest into its own worker thread. */
+export async function loadModel(onnxPath: string, options: LoadModelOptions = {}): Promise<SegmentationModel> {
+  const path = resolve(onnxPath);
+  const manifest = await readManifest(path);
+  const client = new WorkerClient(workerUrl());
+  const request: LoadRequest = {
+    path, manifest, device: options.device ?? 'auto',
+    ...(options.intraOpNumThreads ? { intraOpNumThreads: options.intraOpNumThreads } : {}),
+  };
+  try {
+    const session = await client.call<LoadedSession>('load', [request]);
+    return new OnnxSegmentationModel(path, manifest, client, session, request);
+  } catch (e) {
+    await client.terminate().catch(() => undefined);
+    throw workerFailure(e);
+  }
+}
+
+/** Segments a volume (or a 2D image: one slice) slice by slice along k; see SegmentOptions. */
+export async function segmentVolume(model: SegmentationModel, image: VolumeImage, options: SegmentOptions = {}): Promise<SegmentationResult> {
+  if (!(model instanceof OnnxSegmentationModel)) throw new TypeError('segmentVolume needs a model from loadModel');
+  return model.segment(image, options);
+}

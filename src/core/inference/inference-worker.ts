@@ -1,0 +1,280 @@
+// The inference worker thread: owns one ONNX Runtime session (session.run blocks its thread) and does
+// all per-voxel work (preprocessing, resize/pad, activation, thresholds, post-processing), so the
+// caller's event loop stays free. The caller drives it batch by batch (index.ts), which is where
+// progress and cancellation happen.
+import { availableParallelism } from 'node:os';
+import * as ort from 'onnxruntime-node';
+import { serveWorker, Transfer } from '../worker-rpc';
+import { UserError } from '../../shared/errors';
+import type { ModelManifest } from '../../shared/manifest';
+import { channelMapping } from '../imaging/intensity-preprocessing';
+import { keepLargestComponent } from '../masks/connected-components';
+import { fillHolesPerSlice } from '../masks/fill-holes';
+import {
+  labelDecoding, outputToLabels, planNetworkInput, prepareSliceInput,
+  type LabelDecoding, type NetworkPlan, type VolumeSlices,
+} from './slice-pipeline';
+
+export type DeviceRequest = 'auto' | 'cpu' | 'cuda';
+
+export interface LoadRequest {
+  path: string;
+  manifest: ModelManifest;
+  device: DeviceRequest;
+  intraOpNumThreads?: number;
+}
+
+export interface LoadedSession {
+  provider: 'cpu' | 'cuda';
+  providerNote?: string;
+  inputNames: string[];
+  outputNames: string[];
+  /** Input dims as the graph declares them (numbers fixed, strings symbolic). */
+  inputShape: (number | string)[];
+  outputShape: (number | string)[];
+}
+
+export interface JobStart {
+  volume: VolumeSlices;
+  batchSize: number;
+}
+
+// Errors are thrown, not logged: keep ORT's native logger from printing the CUDA probe to stderr.
+ort.env.logLevel = 'fatal';
+
+let session: ort.InferenceSession | null = null;
+let manifest: ModelManifest | null = null;
+let loaded: LoadedSession | null = null;
+
+interface Job {
+  volume: VolumeSlices;
+  plan: NetworkPlan;
+  batchSize: number;
+  /** Fixed batch dimension of the graph, if any (the last batch is padded up to it). */
+  fixedBatch: number | null;
+  next: number;
+  labels: Uint8Array;
+  decoding: LabelDecoding | null;
+}
+
+const jobs = new Map<number, Job>();
+let nextJob = 1;
+
+function firstLine(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  return message.split('\n')[0].trim().slice(0, 300);
+}
+
+async function createSession(path: string, providers: string[], threads: number): Promise<ort.InferenceSession> {
+  return ort.InferenceSession.create(path, {
+    executionProviders: providers,
+    graphOptimizationLevel: 'all',
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+  });
+}
+
+async function openSession(request: LoadRequest): Promise<{ session: ort.InferenceSession; provider: 'cpu' | 'cuda'; note?: string }> {
+  const threads = request.intraOpNumThreads ?? availableParallelism();
+  const cpu = async () => {
+    try {
+      return await createSession(request.path, ['cpu'], threads);
+    } catch (e) {
+      throw new UserError(`ONNX Runtime cannot load the model ${request.path}: ${firstLine(e)}.`);
+    }
+  };
+  if (request.device === 'cpu') return { session: await cpu(), provider: 'cpu' };
+  let cudaReason: string;
+  try {
+    return { session: await createSession(request.path, ['cuda'], threads), provider: 'cuda' };
+  } catch (e) {
+    cudaReason = firstLine(e);
+  }
+  // A model CPU cannot load either is the model's fault, not CUDA's: report that.
+  const cpuSession = await cpu();
+  if (request.device === 'cuda') {
+    await cpuSession.release();
+    throw new UserError(
+      `CUDA is not available on this machine: ${cudaReason}; use --device cpu or run \`npm run setup:cuda\` on a machine with an NVIDIA GPU`,
+    );
+  }
+  return {
+    session: cpuSession, provider: 'cpu',
+    note: `CUDA is not available (${cudaReason}); ran on CPU. Run \`npm run setup:cuda\` on a machine with an NVIDIA GPU to use it.`,
+  };
+}
+
+function checkGraphAgainstManifest(m: ModelManifest, shape: (number | string)[]): ModelManifest {
+  if (shape.length !== 4) {
+    throw new UserError(`The model's input has ${shape.length} dimensions; MedSeg models take NCHW (4 dimensions).`);
+  }
+  const [, c, h, w] = shape;
+  if (typeof c === 'number' && c !== m.input.channels) {
+    throw new UserError(`The model's graph takes ${c} input channel(s) but its manifest says ${m.input.channels}; fix "input.channels" in the manifest.`);
+  }
+  if (typeof h === 'number' && typeof w === 'number') {
+    if (m.input.height === undefined || m.input.width === undefined) {
+      // A fixed-size graph accepts nothing else: resize to it.
+      return { ...m, input: { ...m.input, height: h, width: w } };
+    }
+    if (m.input.height !== h || m.input.width !== w) {
+      throw new UserError(`The model's graph takes ${h}×${w} slices but its manifest says ${m.input.height}×${m.input.width}; fix "input.height"/"input.width".`);
+    }
+  }
+  return m;
+}
+
+function requireSession(): { session: ort.InferenceSession; manifest: ModelManifest; loaded: LoadedSession } {
+  if (!session || !manifest || !loaded) throw new Error('no model is loaded in this inference worker');
+  return { session, manifest, loaded };
+}
+
+async function runBatch(id: number): Promise<{ done: number; total: number }> {
+  const job = jobs.get(id);
+  if (!job) throw new Error(`unknown inference job ${id}`);
+  const { session: s, manifest: m, loaded: l } = requireSession();
+  const [width, height, total] = job.volume.size;
+  const { plan } = job;
+  const from = job.next;
+  const to = Math.min(total, from + job.batchSize);
+  const count = to - from;
+  const batch = job.fixedBatch ?? count;
+  const inputPlane = plan.channels * plan.netHeight * plan.netWidth;
+  const input = new Float32Array(batch * inputPlane);
+  const scratch = new Float32Array(plan.channels * width * height);
+  for (let b = 0; b < count; b++) {
+    prepareSliceInput(job.volume, from + b, plan, m, scratch, input.subarray(b * inputPlane, (b + 1) * inputPlane));
+  }
+  const feeds = { [l.inputNames[0]]: new ort.Tensor('float32', input, [batch, plan.channels, plan.netHeight, plan.netWidth]) };
+  let result: ort.InferenceSession.ReturnType;
+  try {
+    result = await s.run(feeds, [l.outputNames[0]]);
+  } catch (e) {
+    throw new UserError(`The model failed on a ${plan.netHeight}×${plan.netWidth} input: ${firstLine(e)}.`);
+  }
+  const output = result[l.outputNames[0]];
+  try {
+    const dims = output.dims;
+    const outChannels = dims.length === 4 ? dims[1] : dims.length === 3 ? 1 : -1;
+    const [oh, ow] = dims.slice(-2);
+    if (output.type !== 'float32' || outChannels < 1 || dims[0] !== batch || oh !== plan.netHeight || ow !== plan.netWidth) {
+      throw new UserError(
+        `The model's output is ${output.type} [${dims.join(', ')}] for a [${batch}, ${plan.channels}, ${plan.netHeight}, ${plan.netWidth}] input; ` +
+        'MedSeg expects float32 [N, classes, H, W] maps the size of the input.',
+      );
+    }
+    if (!job.decoding) {
+      if (m.output.activation === 'sigmoid' && outChannels > 1 && m.output.labels.length < outChannels) {
+        throw new UserError(`The model outputs ${outChannels} sigmoid channels but its manifest lists ${m.output.labels.length} label(s); list one label per channel.`);
+      }
+      job.decoding = labelDecoding(m.output, outChannels);
+    }
+    const data = output.data as Float32Array;
+    const outPlane = outChannels * plan.netHeight * plan.netWidth;
+    const slicePixels = width * height;
+    for (let b = 0; b < count; b++) {
+      const k = from + b;
+      outputToLabels(
+        data.subarray(b * outPlane, (b + 1) * outPlane), outChannels, plan, { height, width },
+        m.output.activation, job.decoding, job.labels.subarray(k * slicePixels, (k + 1) * slicePixels),
+      );
+    }
+  } finally {
+    output.dispose();
+  }
+  job.next = to;
+  return { done: to, total };
+}
+
+async function load(request: LoadRequest): Promise<LoadedSession> {
+  if (session) throw new Error('this inference worker already holds a model');
+  const opened = await openSession(request);
+  const inputMeta = opened.session.inputMetadata[0];
+  const outputMeta = opened.session.outputMetadata[0];
+  const shapeOf = (meta: ort.InferenceSession.ValueMetadata | undefined) => (meta && meta.isTensor ? [...meta.shape] : []);
+  try {
+    if (!inputMeta || !outputMeta) throw new UserError('The model has no input or no output.');
+    if (inputMeta.isTensor && inputMeta.type !== 'float32') {
+      throw new UserError(`The model's input is ${inputMeta.type}; MedSeg feeds float32 NCHW slices.`);
+    }
+    const inputShape = shapeOf(inputMeta);
+    manifest = checkGraphAgainstManifest(request.manifest, inputShape);
+    session = opened.session;
+    loaded = {
+      provider: opened.provider,
+      ...(opened.note ? { providerNote: opened.note } : {}),
+      inputNames: [...session.inputNames],
+      outputNames: [...session.outputNames],
+      inputShape,
+      outputShape: shapeOf(outputMeta),
+    };
+    return loaded;
+  } catch (e) {
+    await opened.session.release();
+    throw e;
+  }
+}
+
+function beginJob(start: JobStart): number {
+  const { manifest: m, loaded: l } = requireSession();
+  const { volume } = start;
+  const mapping = channelMapping(volume.components, m.input.channels);
+  if (!mapping) {
+    throw new UserError(`The model takes ${m.input.channels}-channel input but the image has ${volume.components} component(s) per voxel.`);
+  }
+  const [width, height, depth] = volume.size;
+  const plan = planNetworkInput(m, { height, width }, mapping);
+  const fixedBatch = typeof l.inputShape[0] === 'number' && l.inputShape[0] > 0 ? l.inputShape[0] : null;
+  const id = nextJob++;
+  jobs.set(id, {
+    volume, plan, fixedBatch, next: 0, decoding: null,
+    batchSize: fixedBatch ?? Math.max(1, Math.floor(start.batchSize)),
+    labels: new Uint8Array(width * height * depth),
+  });
+  return id;
+}
+
+serveWorker({
+  load,
+
+  /** Starts a job; a worker restarted after a crash loads the model again first. */
+  async begin(request: LoadRequest, start: JobStart): Promise<number> {
+    if (!session) await load(request);
+    return beginJob(start);
+  },
+
+  async runBatch(id: number) {
+    try {
+      return await runBatch(id);
+    } catch (e) {
+      jobs.delete(id);
+      throw e;
+    }
+  },
+
+  /** Post-processes and hands back the job's labelmap (its slices only). */
+  finish(id: number) {
+    const job = jobs.get(id);
+    if (!job) throw new Error(`unknown inference job ${id}`);
+    jobs.delete(id);
+    const { manifest: m } = requireSession();
+    const values = m.output.labels.map((l) => l.value).filter((v) => v > 0);
+    if (m.output.largestComponent) keepLargestComponent(job.labels, job.volume.size, values);
+    if (m.output.fillHoles) fillHolesPerSlice(job.labels, job.volume.size, values);
+    return new Transfer(job.labels, [job.labels.buffer as ArrayBuffer]);
+  },
+
+  discard(id: number) {
+    jobs.delete(id);
+  },
+
+  async release() {
+    jobs.clear();
+    const s = session;
+    session = null;
+    manifest = null;
+    loaded = null;
+    if (s) await s.release();
+  },
+});
+
