@@ -11,6 +11,7 @@ import { findModel } from '../src/core/training/model-registry';
 import { findPythonRuntime } from '../src/core/training/python-runtime';
 import { appRoot, medsegHome } from '../src/core/paths';
 import { dice } from '../src/core/masks/metrics';
+import { labelsOnGrid } from '../src/core/imaging/resample-labels';
 
 const THREADS = 2;
 const SHARED_DATA = join(appRoot(), '..', 'shared', 'data');
@@ -42,7 +43,8 @@ async function inferenceBench(architectureConfig: Record<string, unknown>) {
   const session = await ort.InferenceSession.create(onnxPath, {
     executionProviders: ['cpu'], graphOptimizationLevel: 'all', intraOpNumThreads: THREADS, interOpNumThreads: 1,
   });
-  const input = new ort.Tensor('float32', Float32Array.from(readFileSync(torch.inputPath).buffer.slice(0) as ArrayBuffer), [1, 1, 512, 512]);
+  const raw = readFileSync(torch.inputPath);
+  const input = new ort.Tensor('float32', new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength)), [1, 1, 512, 512]);
   const feeds = { [session.inputNames[0]]: input };
   await session.run(feeds); // warm-up
   const times: number[] = [];
@@ -97,7 +99,7 @@ async function main() {
     segment.slices = result.slices;
     segment.msPerSlice = +((segSeconds * 1000) / result.slices).toFixed(1);
     const truth = await readImage(join(SHARED_DATA, '3dircadb-p01', 'label_liver1_tumour2.nii.gz'));
-    segment.liverDiceVsDatasetLabel = +dice(result.labelmap, truth.data, undefined).toFixed(4);
+    segment.liverDiceVsDatasetLabel = +dice(result.labelmap, labelsOnGrid(truth, image), undefined).toFixed(4);
   } else {
     io.readDicomSeriesSeconds = 'skipped: no ../shared/data';
     segment.volumeSeconds = 'skipped: no ../shared/data';

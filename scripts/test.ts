@@ -22,7 +22,7 @@ if (!python) {
 let ok = step('typecheck', 'npx', ['tsc', '-p', 'tsconfig.node.json']);
 ok = step('typecheck (shared, no node)', 'npx', ['tsc', '-p', 'tsconfig.shared.json']) && ok;
 ok = step('typecheck (renderer)', 'npx', ['vue-tsc', '-p', 'tsconfig.web.json']) && ok;
-ok = step('build', 'npx', ['electron-vite', 'build']) && ok;
+ok = step('build', 'npm', ['run', 'build']) && ok;
 
 const vitestOk = step('unit + integration (vitest)', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile=test-results/vitest.json']);
 try {

@@ -1,29 +1,45 @@
 // The composition root: one engine behind the StudioApi contract, shared by every host.
 import { join } from 'node:path';
-import type { EvaluateRequest, SegmentRequest, StudioApi } from '../shared/api';
-import { imageInfo, type VolumeImage } from '../shared/image';
-import { resampleLabelsNearest } from './imaging/resample-labels';
+import { imageInfo } from '../shared/image';
+import type {
+  CaseSegmentRequest, EvaluateRequest, ExportMaskRequest, OpenedCase, SegmentRequest, StudioApi, StudioEvent,
+} from '../shared/api';
 import { UserError } from '../shared/errors';
-import { sameGeometry } from '../shared/geometry';
-import { readImage, writeLabelmap } from './io';
+import { readImage, writeLabelmap, type LoadedImage } from './io';
 import { loadModel, segmentVolume } from './inference';
+import { labelsOnGrid } from './imaging/resample-labels';
 import { maskMetrics } from './masks/metrics';
 import { countLabels } from './masks/label-counts';
 import { listModels, findModel, type ModelFolders } from './training/model-registry';
+import { CaseStore } from './workspace/case-store';
 import { appRoot, medsegHome } from './paths';
-
-/** The truth mask's labels on the prediction's grid, matched through world coordinates when the grids differ. */
-function truthOnGridOf(truth: VolumeImage, pred: VolumeImage): ArrayLike<number> {
-  if (sameGeometry(truth, pred)) return truth.data;
-  const resampled = resampleLabelsNearest(truth.data, truth, pred);
-  if (resampled.every((v) => v === 0) && truth.data.some((v) => v !== 0)) {
-    throw new UserError(`The masks do not overlap in space (${pred.size.join('×')} vs ${truth.size.join('×')} voxels): are they of the same image?`);
-  }
-  return resampled;
-}
 
 export interface StudioOptions {
   models?: Partial<ModelFolders>;
+  /** Workspace folder (cases, uploads); default MEDSEG_HOME/workspace. */
+  workspace?: string;
+  /** The bundled sample case; default resources/sample/abdomen-phantom.nii.gz. */
+  sampleCase?: string;
+  /** Receives progress of long jobs; hosts forward it to their pages. */
+  emit?: (event: StudioEvent) => void;
+}
+
+/** Keeps the last few opened images so segmenting or exporting a case does not read it again. */
+class OpenImages {
+  private images = new Map<string, LoadedImage>();
+  constructor(private readonly capacity = 2) {}
+  put(id: string, image: LoadedImage): void {
+    this.images.delete(id);
+    this.images.set(id, image);
+    while (this.images.size > this.capacity) this.images.delete(this.images.keys().next().value!);
+  }
+  async get(id: string, source: () => Promise<string>): Promise<LoadedImage> {
+    const cached = this.images.get(id);
+    if (cached) return cached;
+    const image = await readImage(await source());
+    this.put(id, image);
+    return image;
+  }
 }
 
 export function createStudio(options: StudioOptions = {}): StudioApi {
@@ -31,8 +47,25 @@ export function createStudio(options: StudioOptions = {}): StudioApi {
     shipped: options.models?.shipped ?? join(appRoot(), 'models'),
     user: options.models?.user ?? join(medsegHome(), 'models'),
   };
+  const cases = new CaseStore(options.workspace ?? join(medsegHome(), 'workspace'));
+  const sampleCase = options.sampleCase ?? join(appRoot(), 'resources', 'sample', 'abdomen-phantom.nii.gz');
+  const openImages = new OpenImages();
+  const jobs = new Map<string, AbortController>();
+  const emit = options.emit ?? (() => {});
+
+  async function openCase(path: string): Promise<OpenedCase> {
+    const image = await readImage(path);
+    const { record, work } = await cases.open(path, image);
+    openImages.put(record.id, image);
+    const { geometry: _g, labels, ...summary } = record;
+    const { warnings, ...plainImage } = image;
+    return { summary, image: plainImage, labelmap: work?.labelmap ?? null, provenance: work?.provenance ?? null, labels, warnings };
+  }
+
+  const caseImage = (caseId: string) => openImages.get(caseId, async () => (await cases.get(caseId)).source);
 
   return {
+    // A full read, not a header-only one: `info` is how users check that a file is whole.
     async imageInfo(path) {
       return imageInfo(await readImage(path));
     },
@@ -63,7 +96,53 @@ export function createStudio(options: StudioOptions = {}): StudioApi {
     async evaluate({ pred, truth, label }: EvaluateRequest) {
       const [p, t] = await Promise.all([readImage(pred), readImage(truth)]);
       if (p.components !== 1 || t.components !== 1) throw new UserError('Masks must be single-component label images (not RGB).');
-      return maskMetrics(p.data, truthOnGridOf(t, p), label);
+      return maskMetrics(p.data, labelsOnGrid(t, p), label);
+    },
+
+    openCase,
+    openUploadedCase: async (files) => openCase(await cases.storeUpload(files)),
+    openSampleCase: () => openCase(sampleCase),
+    recentCases: () => cases.recent(),
+
+    async segmentCase({ caseId, model: modelId, device = 'auto', slices, jobId }: CaseSegmentRequest) {
+      const summary = await findModel(folders, modelId);
+      const image = await caseImage(caseId);
+      const abort = new AbortController();
+      if (jobId) jobs.set(jobId, abort);
+      const model = await loadModel(summary.path, { device });
+      try {
+        const result = await segmentVolume(model, image, {
+          slices, signal: abort.signal,
+          onProgress: (done, total) => jobId && emit({ kind: 'progress', jobId, done, total, message: `Segmenting with ${summary.manifest.name}` }),
+        });
+        return {
+          labelmap: result.labelmap, labels: summary.manifest.output.labels, model: `${summary.id}@${summary.manifest.version}`,
+          provider: result.provider, ...(model.providerNote ? { providerNote: model.providerNote } : {}),
+          slices: result.slices, seconds: result.seconds,
+        };
+      } finally {
+        if (jobId) jobs.delete(jobId);
+        await model.close();
+      }
+    },
+
+    async cancelJob(jobId) {
+      const job = jobs.get(jobId);
+      job?.abort();
+      return job !== undefined;
+    },
+
+    saveCase: (request) => cases.save(request),
+
+    async exportMask({ caseId, labelmap, out }: ExportMaskRequest) {
+      const image = await caseImage(caseId);
+      const written = [(await writeLabelmap(out, labelmap, image)).out];
+      // A 2D case also gets a PNG beside its NIfTI, for tools that expect one.
+      if (image.size[2] === 1 && !out.toLowerCase().endsWith('.png')) {
+        const png = out.replace(/(\.nii\.gz|\.nii|\.nrrd|\.mha)$/i, '') + '.png';
+        written.push((await writeLabelmap(png, labelmap, image)).out);
+      }
+      return { written };
     },
   };
 }

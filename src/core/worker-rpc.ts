@@ -33,41 +33,52 @@ export function serveWorker(handlers: Record<string, Handler>): void {
 
 /**
  * Caller side. TypeScript worker files (tests, tsx-run CLI) are loaded through tsx; built .js files
- * load directly. The worker is unref'd while idle so it never keeps a CLI process alive.
+ * load directly. The worker is unref'd while idle so it never keeps a CLI process alive, and a worker
+ * that died (even while idle) is replaced by a fresh one on the next call.
  */
 export class WorkerClient {
-  private worker: Worker;
+  private worker: Worker | null = null;
   private nextId = 1;
   private pending = new Map<number, { resolve: (v: any) => void; reject: (e: Error) => void }>();
 
-  constructor(url: URL) {
-    this.worker = url.pathname.endsWith('.ts')
+  constructor(private readonly url: URL) {}
+
+  private start(): Worker {
+    const url = this.url;
+    const worker = url.pathname.endsWith('.ts')
       ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); })`, { eval: true })
       : new Worker(url);
-    this.worker.unref();
-    this.worker.on('message', (msg: Response) => this.settle(msg));
-    this.worker.on('error', (e) => this.failAll(e));
-    this.worker.on('exit', (code) => this.failAll(new Error(`worker exited with code ${code}`)));
+    worker.unref();
+    worker.on('message', (msg: Response) => this.settle(msg));
+    worker.on('error', (e) => this.failAll(e));
+    worker.on('exit', (code) => {
+      if (this.worker === worker) this.worker = null;
+      this.failAll(new Error(`worker exited with code ${code}`));
+    });
+    return worker;
   }
 
   call<T>(method: string, args: unknown[] = [], transfer: TransferListItem[] = []): Promise<T> {
     const id = this.nextId++;
+    this.worker ??= this.start();
     if (this.pending.size === 0) this.worker.ref();
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, method, args } satisfies Request, transfer);
+      this.worker!.postMessage({ id, method, args } satisfies Request, transfer);
     });
   }
 
   async terminate(): Promise<void> {
-    await this.worker.terminate();
+    const worker = this.worker;
+    this.worker = null;
+    await worker?.terminate();
   }
 
   private settle(msg: Response): void {
     const waiter = this.pending.get(msg.id);
     if (!waiter) return;
     this.pending.delete(msg.id);
-    if (this.pending.size === 0) this.worker.unref();
+    if (this.pending.size === 0) this.worker?.unref();
     if (msg.error) waiter.reject(msg.error.userFacing ? new UserError(msg.error.message) : new Error(msg.error.message));
     else waiter.resolve(msg.result);
   }

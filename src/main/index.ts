@@ -1,6 +1,7 @@
 // Electron main process: one locked-down window; StudioApi bound to ipcMain, one channel per method.
 import { app, BrowserWindow, ipcMain } from 'electron';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { STUDIO_METHODS, type StudioApi } from '../shared/api';
 import { createStudio } from '../core/studio';
 import { isUserError } from '../shared/errors';
@@ -17,13 +18,15 @@ function bindStudio(studio: StudioApi): void {
   }
 }
 
+const here = fileURLToPath(new URL('.', import.meta.url));
+
 function createWindow(): void {
   const win = new BrowserWindow({
     width: 1400,
     height: 900,
     title: 'MedSeg Studio',
     webPreferences: {
-      preload: join(__dirname, '../preload/index.js'),
+      preload: join(here, '../preload/index.cjs'),
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
@@ -32,7 +35,7 @@ function createWindow(): void {
   win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   win.webContents.on('will-navigate', (event) => event.preventDefault());
   if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL);
-  else void win.loadFile(join(__dirname, '../renderer/index.html'));
+  else void win.loadFile(join(here, '../renderer/index.html'));
 }
 
 void app.whenReady().then(() => {

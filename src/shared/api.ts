@@ -1,7 +1,7 @@
 // The one contract every host (Electron IPC, browser-mode HTTP, CLI) speaks. Transports walk
 // STUDIO_METHODS, so a new method is added here and in core/studio.ts, never in three transports.
-import type { ImageInfo } from './image';
-import type { ModelManifest } from './manifest';
+import type { ImageInfo, VolumeImage } from './image';
+import type { LabelDefinition, ModelManifest } from './manifest';
 
 export type Device = 'auto' | 'cpu' | 'cuda';
 
@@ -46,11 +46,112 @@ export interface MaskMetrics {
   recall: number;
 }
 
+/** A case: one source image and the user's work on it, kept in the workspace. */
+export interface CaseSummary {
+  id: string;
+  name: string;
+  /** The image file or DICOM folder the case was opened from. */
+  source: string;
+  openedAt: string;
+  savedAt: string | null;
+  /** Model id@version that proposed the current labelmap, if any. */
+  proposedBy: string | null;
+  reviewed: boolean;
+}
+
+export interface OpenedCase {
+  summary: CaseSummary;
+  image: VolumeImage;
+  /** The autosaved labelmap and per-voxel provenance, or null for a new case. */
+  labelmap: Uint8Array | null;
+  provenance: Uint8Array | null;
+  labels: LabelDefinition[];
+  /** How the image was read (skipped series, …). */
+  warnings: string[];
+}
+
+/** A file handed over by the page (drag and drop, file picker) rather than by path. */
+export interface UploadedFile {
+  /** Name relative to the dropped folder ("series/IM0001"), or the file name. */
+  name: string;
+  bytes: Uint8Array;
+}
+
+export interface CaseSegmentRequest {
+  caseId: string;
+  model: string;
+  device?: Device;
+  /** One slice k, or slices [from, to); the whole volume when absent. */
+  slices?: number | [number, number];
+  /** Lets the caller cancel with cancelJob(jobId) and match progress events. */
+  jobId?: string;
+}
+
+export interface CaseSegmentResult {
+  labelmap: Uint8Array;
+  labels: LabelDefinition[];
+  model: string;
+  provider: string;
+  providerNote?: string;
+  slices: number;
+  seconds: number;
+}
+
+export interface SaveCaseRequest {
+  caseId: string;
+  labelmap: Uint8Array;
+  provenance: Uint8Array;
+  labels: LabelDefinition[];
+  proposedBy?: string | null;
+}
+
+export interface ExportMaskRequest {
+  caseId: string;
+  labelmap: Uint8Array;
+  /** Target file (.nii.gz, .nii, .nrrd, .mha; .png for a 2D case). */
+  out: string;
+}
+
+export interface ExportMaskResult {
+  /** Every file written and verified (a 2D case also gets a .png beside the NIfTI). */
+  written: string[];
+}
+
+/** Progress of a long job (segmentation, fine-tuning), pushed to every connected page. */
+export interface StudioEvent {
+  kind: 'progress';
+  jobId: string;
+  done: number;
+  total: number;
+  message?: string;
+}
+
 export interface StudioApi {
   imageInfo(path: string): Promise<ImageInfo>;
   listModels(): Promise<ModelSummary[]>;
   segment(request: SegmentRequest): Promise<SegmentResult>;
   evaluate(request: EvaluateRequest): Promise<MaskMetrics>;
+
+  /** Open an image file or DICOM folder as a case (its autosaved work comes with it). */
+  openCase(path: string): Promise<OpenedCase>;
+  /** Open files the page handed over (drop, picker): stored in the workspace, then opened. */
+  openUploadedCase(files: UploadedFile[]): Promise<OpenedCase>;
+  /** The bundled synthetic sample, so a first launch shows something real. */
+  openSampleCase(): Promise<OpenedCase>;
+  recentCases(): Promise<CaseSummary[]>;
+  segmentCase(request: CaseSegmentRequest): Promise<CaseSegmentResult>;
+  cancelJob(jobId: string): Promise<boolean>;
+  /** Crash-safe autosave of the labelmap + provenance into the case's workspace folder. */
+  saveCase(request: SaveCaseRequest): Promise<CaseSummary>;
+  exportMask(request: ExportMaskRequest): Promise<ExportMaskResult>;
 }
 
-export const STUDIO_METHODS = ['imageInfo', 'listModels', 'segment', 'evaluate'] as const satisfies readonly (keyof StudioApi)[];
+export const STUDIO_METHODS = [
+  'imageInfo', 'listModels', 'segment', 'evaluate',
+  'openCase', 'openUploadedCase', 'openSampleCase', 'recentCases', 'segmentCase', 'cancelJob', 'saveCase', 'exportMask',
+] as const satisfies readonly (keyof StudioApi)[];
+
+// Every contract method must be listed: a missing name is a type error here.
+type Unlisted = Exclude<keyof StudioApi, (typeof STUDIO_METHODS)[number]>;
+const _allListed: Unlisted extends never ? true : never = true;
+void _allListed;
