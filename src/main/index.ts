@@ -39,7 +39,9 @@ function createWindow(): void {
 }
 
 void app.whenReady().then(() => {
-  bindStudio(createStudio());
+  bindStudio(createStudio({
+    emit: (event) => BrowserWindow.getAllWindows().forEach((w) => w.webContents.send('studio:event', event)),
+  }));
   createWindow();
 });
 app.on('window-all-closed', () => app.quit());

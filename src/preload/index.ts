@@ -12,4 +12,9 @@ const api = Object.fromEntries(
     },
   ]),
 );
-contextBridge.exposeInMainWorld('studio', api);
+const onEvent = (listener: (event: unknown) => void) => {
+  const forward = (_e: unknown, event: unknown) => listener(event);
+  ipcRenderer.on('studio:event', forward);
+  return () => ipcRenderer.off('studio:event', forward);
+};
+contextBridge.exposeInMainWorld('studio', { ...api, onEvent });

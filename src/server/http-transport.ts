@@ -1,11 +1,12 @@
 // Browser mode: the StudioApi over HTTP on loopback. POST /api/<method> with the argument array in
 // a binary envelope (typed arrays travel as bytes); answers {ok, value} or {ok:false, error} in the
-// same envelope. The method list comes from the contract.
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+// same envelope. The method list comes from the contract. Progress events are pushed to pages as
+// Server-Sent Events on GET /events (one-way push is all they need; no WebSocket library).
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { STUDIO_METHODS, type StudioApi } from '../shared/api';
+import { STUDIO_METHODS, type StudioApi, type StudioEvent } from '../shared/api';
 import { isUserError } from '../shared/errors';
 import { decodeEnvelope, encodeEnvelope } from '../shared/binary-envelope';
 
@@ -23,6 +24,8 @@ export interface StudioServer {
   server: Server;
   url: string;
   token: string;
+  /** Pushes an event to every connected page. */
+  broadcast(event: StudioEvent): void;
   close(): Promise<void>;
 }
 
@@ -55,6 +58,7 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
   const host = options.host ?? '127.0.0.1';
   const token = options.token ?? randomBytes(24).toString('base64url');
   const methods = new Set<string>(STUDIO_METHODS);
+  const listeners = new Set<ServerResponse>();
 
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', `http://${host}`);
@@ -62,6 +66,15 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
       res.writeHead(status, { 'content-type': 'application/octet-stream' });
       res.end(encodeEnvelope(body));
     };
+    if (url.pathname === '/events') {
+      // EventSource cannot send headers, so the token comes as a query parameter here.
+      if (!tokenMatches(token, url.searchParams.get('token'))) return send(401, { ok: false, error: 'missing or wrong access token' });
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+      res.write(': connected\n\n');
+      listeners.add(res);
+      req.on('close', () => listeners.delete(res));
+      return;
+    }
     if (url.pathname.startsWith('/api/')) {
       const method = url.pathname.slice('/api/'.length);
       if (req.method !== 'POST' || !methods.has(method)) return send(404, { ok: false, error: `no such method: ${method}` });
@@ -99,6 +112,13 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
     server,
     token,
     url: `http://${host}:${port}/#token=${token}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    broadcast(event) {
+      const frame = `data: ${JSON.stringify(event)}\n\n`;
+      for (const listener of listeners) listener.write(frame);
+    },
+    close: () => new Promise<void>((resolve) => {
+      for (const listener of listeners) listener.end();
+      server.close(() => resolve());
+    }),
   };
 }

@@ -5,6 +5,12 @@ import { createStudio } from '../core/studio';
 import { appRoot } from '../core/paths';
 import { startStudioServer } from './http-transport';
 
+import type { StudioEvent } from '../shared/api';
+
 const port = Number(process.env.MEDSEG_PORT ?? 0);
-const started = await startStudioServer({ studio: createStudio(), staticDir: join(appRoot(), 'out', 'renderer'), port });
+// The studio is created before the server exists; events queue through this late-bound sink.
+let broadcast: (event: StudioEvent) => void = () => {};
+const studio = createStudio({ emit: (event) => broadcast(event) });
+const started = await startStudioServer({ studio, staticDir: join(appRoot(), 'out', 'renderer'), port });
+broadcast = started.broadcast;
 console.log(`MedSeg Studio (browser mode): ${started.url}`);

@@ -56,6 +56,18 @@ test('typed arrays cross as bytes both ways', async () => {
   expect(Array.from(answer.value.args[0].labels)).toEqual([0, 1, 2, 3]);
 });
 
+test('progress events reach pages holding the token', async () => {
+  const controller = new AbortController();
+  expect((await fetch(`${base()}/events?token=wrong`)).status).toBe(401);
+  const response = await fetch(`${base()}/events?token=${server.token}`, { signal: controller.signal });
+  const reader = response.body!.getReader();
+  await reader.read(); // the ': connected' comment
+  server.broadcast({ kind: 'progress', jobId: 'j1', done: 2, total: 8 });
+  const { value } = await reader.read();
+  expect(new TextDecoder().decode(value)).toBe('data: {"kind":"progress","jobId":"j1","done":2,"total":8}\n\n');
+  controller.abort();
+});
+
 test('static files are served from the renderer folder only', async () => {
   expect(await (await fetch(`${base()}/`)).text()).toBe('<h1>studio</h1>');
   for (const path of ['/..%2Fmedseg-secret.txt', '/%2E%2E/medseg-secret.txt', '/..\\medseg-secret.txt']) {

@@ -1,10 +1,27 @@
 // The renderer's only door to the engine: Electron's preload bridge when present, else the
 // browser-mode server over HTTP (token from the URL fragment the server printed).
-import { STUDIO_METHODS, type StudioApi } from '../../shared/api';
+import { STUDIO_METHODS, type StudioApi, type StudioEvent } from '../../shared/api';
 import { decodeEnvelope, encodeEnvelope } from '../../shared/binary-envelope';
 
+/** Electron's preload adds onEvent beside the contract's methods. */
+type BridgedStudio = StudioApi & { onEvent(listener: (event: StudioEvent) => void): () => void };
+
 declare global {
-  interface Window { studio?: StudioApi }
+  interface Window { studio?: BridgedStudio }
+}
+
+function accessToken(): string {
+  const token = new URLSearchParams(window.location.hash.slice(1)).get('token');
+  if (!token) throw new Error('No access token in the address: open the URL that `npm run web` printed.');
+  return token;
+}
+
+/** Listens to progress events (segmentation, fine-tuning); returns the function that stops listening. */
+export function onStudioEvent(listener: (event: StudioEvent) => void): () => void {
+  if (window.studio) return window.studio.onEvent(listener);
+  const source = new EventSource(`/events?token=${encodeURIComponent(accessToken())}`);
+  source.onmessage = (message) => listener(JSON.parse(message.data) as StudioEvent);
+  return () => source.close();
 }
 
 function httpStudio(token: string): StudioApi {
@@ -23,7 +40,5 @@ function httpStudio(token: string): StudioApi {
 
 export function studioClient(): StudioApi {
   if (window.studio) return window.studio;
-  const token = new URLSearchParams(window.location.hash.slice(1)).get('token');
-  if (!token) throw new Error('No access token in the address: open the URL that `npm run web` printed.');
-  return httpStudio(token);
+  return httpStudio(accessToken());
 }
