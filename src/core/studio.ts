@@ -2,13 +2,13 @@
 import { join } from 'node:path';
 import { imageInfo } from '../shared/image';
 import type {
-  CaseSegmentRequest, EvaluateRequest, ExportMaskRequest, OpenedCase, SegmentRequest, StudioApi, StudioEvent,
+  BatchSegmentRequest, CaseSegmentRequest, EvaluateRequest, ExportMaskRequest, OpenedCase, SegmentRequest, StudioApi, StudioEvent,
 } from '../shared/api';
-import { UserError } from '../shared/errors';
 import { readImage, writeLabelmap, type LoadedImage } from './io';
 import { loadModel, segmentVolume } from './inference';
-import { labelsOnGrid } from './imaging/resample-labels';
-import { maskMetrics } from './masks/metrics';
+import { segmentFiles } from './inference/segment-files';
+import { evaluateFolders, evaluatePair } from './masks/evaluate-files';
+import { importModel } from './training/model-import';
 import { countLabels } from './masks/label-counts';
 import { listModels, findModel, type ModelFolders } from './training/model-registry';
 import { CaseStore } from './workspace/case-store';
@@ -93,11 +93,19 @@ export function createStudio(options: StudioOptions = {}): StudioApi {
       }
     },
 
-    async evaluate({ pred, truth, label }: EvaluateRequest) {
-      const [p, t] = await Promise.all([readImage(pred), readImage(truth)]);
-      if (p.components !== 1 || t.components !== 1) throw new UserError('Masks must be single-component label images (not RGB).');
-      return maskMetrics(p.data, labelsOnGrid(t, p), label);
+    async segmentBatch({ inputs, model: modelId, outDir, device = 'auto' }: BatchSegmentRequest) {
+      const summary = await findModel(folders, modelId);
+      const model = await loadModel(summary.path, { device });
+      try {
+        return await segmentFiles(model, summary.id, summary.manifest.output.labels, inputs, outDir);
+      } finally {
+        await model.close();
+      }
     },
+
+    evaluate: ({ pred, truth, label }: EvaluateRequest) => evaluatePair(pred, truth, label),
+    evaluateFolders: ({ pred, truth, label }: EvaluateRequest) => evaluateFolders(pred, truth, label),
+    importModel: ({ file, manifest }) => importModel(folders, file, manifest),
 
     openCase,
     openUploadedCase: async (files) => openCase(await cases.storeUpload(files)),

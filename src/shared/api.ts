@@ -32,6 +32,24 @@ export interface SegmentResult {
   out: string;
 }
 
+/** Several images (files, or folders of 2D images) segmented with one model loaded once. */
+export interface BatchSegmentRequest {
+  inputs: string[];
+  model: string;
+  /** Output folder: each mask is named after its input (.png for 2D inputs, .nii.gz for volumes). */
+  outDir: string;
+  device?: Device;
+}
+
+export interface BatchSegmentResult {
+  model: string;
+  provider: string;
+  providerNote?: string;
+  cases: { input: string; out: string; slices: number; seconds: number; labels: Record<string, number> }[];
+  seconds: number;
+  secondsPerImage: number;
+}
+
 export interface EvaluateRequest {
   pred: string;
   truth: string;
@@ -44,6 +62,20 @@ export interface MaskMetrics {
   iou: number;
   precision: number;
   recall: number;
+}
+
+/** Folder evaluation: masks matched by file name without extension. */
+export interface FolderMetrics {
+  cases: ({ name: string } & MaskMetrics)[];
+  mean: MaskMetrics;
+  /** Names with a prediction but no truth, or the reverse. */
+  unmatched: string[];
+}
+
+export interface ImportModelRequest {
+  file: string;
+  /** Manifest for a foreign ONNX without one (or to replace the embedded one). */
+  manifest?: ModelManifest;
 }
 
 /** A case: one source image and the user's work on it, kept in the workspace. */
@@ -130,7 +162,11 @@ export interface StudioApi {
   imageInfo(path: string): Promise<ImageInfo>;
   listModels(): Promise<ModelSummary[]>;
   segment(request: SegmentRequest): Promise<SegmentResult>;
+  segmentBatch(request: BatchSegmentRequest): Promise<BatchSegmentResult>;
   evaluate(request: EvaluateRequest): Promise<MaskMetrics>;
+  evaluateFolders(request: EvaluateRequest): Promise<FolderMetrics>;
+  /** Copies an ONNX model into the user's store after a test run on a dummy input. */
+  importModel(request: ImportModelRequest): Promise<ModelSummary>;
 
   /** Open an image file or DICOM folder as a case (its autosaved work comes with it). */
   openCase(path: string): Promise<OpenedCase>;
@@ -147,7 +183,7 @@ export interface StudioApi {
 }
 
 export const STUDIO_METHODS = [
-  'imageInfo', 'listModels', 'segment', 'evaluate',
+  'imageInfo', 'listModels', 'segment', 'segmentBatch', 'evaluate', 'evaluateFolders', 'importModel',
   'openCase', 'openUploadedCase', 'openSampleCase', 'recentCases', 'segmentCase', 'cancelJob', 'saveCase', 'exportMask',
 ] as const satisfies readonly (keyof StudioApi)[];
 

@@ -1,0 +1,50 @@
+// Evaluates masks against truths: one pair, or two folders matched by file name without extension.
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FolderMetrics, MaskMetrics } from '../../shared/api';
+import { UserError } from '../../shared/errors';
+import { readImage, readFormatOf } from '../io';
+import { labelsOnGrid } from '../imaging/resample-labels';
+import { maskMetrics } from './metrics';
+
+/** Masks saved as JPEG (as some datasets do) are not exact labels: any value ≥ 128 counts as foreground. */
+const JPEG_MASK_THRESHOLD = 128;
+
+async function readMask(path: string) {
+  const image = await readImage(path);
+  if (image.components !== 1) {
+    // Greyscale masks saved as RGB: take the first channel.
+    const first = new Uint8Array(image.data.length / image.components);
+    for (let v = 0; v < first.length; v++) first[v] = Number(image.data[v * image.components]);
+    return { ...image, components: 1, data: first };
+  }
+  return image;
+}
+
+function binarisedIfJpeg(path: string, data: ArrayLike<number>): ArrayLike<number> {
+  if (readFormatOf(path)?.format !== 'jpeg') return data;
+  return Uint8Array.from(data as ArrayLike<number>, (v) => (v >= JPEG_MASK_THRESHOLD ? 1 : 0));
+}
+
+export async function evaluatePair(pred: string, truth: string, label?: number): Promise<MaskMetrics> {
+  const [p, t] = await Promise.all([readMask(pred), readMask(truth)]);
+  return maskMetrics(binarisedIfJpeg(pred, p.data), binarisedIfJpeg(truth, labelsOnGrid(t, p)), readFormatOf(truth)?.format === 'jpeg' ? undefined : label);
+}
+
+const stem = (f: string) => f.replace(/(\.nii\.gz|\.[A-Za-z0-9]+)$/, '');
+
+async function masksIn(dir: string): Promise<Map<string, string>> {
+  const files = (await readdir(dir).catch(() => { throw new UserError(`No such folder: ${dir}`); })).filter((f) => readFormatOf(f));
+  return new Map(files.map((f) => [stem(f), join(dir, f)]));
+}
+
+export async function evaluateFolders(predDir: string, truthDir: string, label?: number): Promise<FolderMetrics> {
+  const [preds, truths] = await Promise.all([masksIn(predDir), masksIn(truthDir)]);
+  const names = [...preds.keys()].filter((n) => truths.has(n)).sort();
+  if (names.length === 0) throw new UserError(`No masks with matching names in ${predDir} and ${truthDir}.`);
+  const cases: FolderMetrics['cases'] = [];
+  for (const name of names) cases.push({ name, ...(await evaluatePair(preds.get(name)!, truths.get(name)!, label)) });
+  const meanOf = (k: keyof MaskMetrics) => cases.reduce((sum, c) => sum + c[k], 0) / cases.length;
+  const unmatched = [...preds.keys(), ...truths.keys()].filter((n) => !(preds.has(n) && truths.has(n)));
+  return { cases, mean: { dice: meanOf('dice'), iou: meanOf('iou'), precision: meanOf('precision'), recall: meanOf('recall') }, unmatched: [...new Set(unmatched)].sort() };
+}
