@@ -14,3 +14,4 @@ const studio = createStudio({ emit: (event) => broadcast(event) });
 const started = await startStudioServer({ studio, staticDir: join(appRoot(), 'out', 'renderer'), port });
 broadcast = started.broadcast;
 console.log(`MedSeg Studio (browser mode): ${started.url}`);
+console.log(`Files allowed under: ${roots.join(', ')}`);

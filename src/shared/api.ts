@@ -187,6 +187,10 @@ export const STUDIO_METHODS = [
   'openCase', 'openUploadedCase', 'openSampleCase', 'recentCases', 'segmentCase', 'cancelJob', 'saveCase', 'exportMask',
 ] as const satisfies readonly (keyof StudioApi)[];
 
+/** Where the contract carries file paths, so a host can check them (browser mode confines them). */
+export const PATH_FIELDS: readonly string[] = ['path', 'input', 'inputs', 'out', 'outDir', 'pred', 'truth', 'file'];
+export const METHODS_TAKING_A_PATH: readonly (keyof StudioApi)[] = ['imageInfo', 'openCase'];
+
 // Every contract method must be listed: a missing name is a type error here.
 type Unlisted = Exclude<keyof StudioApi, (typeof STUDIO_METHODS)[number]>;
 const _allListed: Unlisted extends never ? true : never = true;
