@@ -48,5 +48,18 @@ try {
 }
 ok = pytestOk && ok;
 
+// The renderer in Debian's Chromium against the browser-mode server (playwright.config.ts).
+const e2eOk = step('renderer end to end (playwright)', 'npx', ['playwright', 'test', '--reporter=list,json'],
+  { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: 'test-results/playwright.json', MEDSEG_BUILT: '1' });
+try {
+  const { stats } = JSON.parse(readFileSync('test-results/playwright.json', 'utf8'));
+  results.passed += stats.expected + stats.flaky;
+  results.failed += stats.unexpected;
+  results.skipped += stats.skipped;
+} catch {
+  results.failed += 1;
+}
+ok = e2eOk && ok;
+
 console.log(`\ntests: ${results.passed} passed, ${results.failed} failed, ${results.skipped} skipped`);
 process.exit(ok && results.failed === 0 ? 0 : 1);

@@ -1,0 +1,293 @@
+// The open case: image, labelmap + undo history + editor controller (kept out of Vue's deep
+// reactivity), the label list, autosave and export. Every engine call goes through the StudioApi.
+import { defineStore } from 'pinia';
+import { reactive, ref, shallowRef } from 'vue';
+import type { CaseSegmentResult, CaseSummary, ExportMaskResult, OpenedCase, StudioApi, UploadedFile } from '../../shared/api';
+import type { Geometry, VolumeImage } from '../../shared/image';
+import type { LabelDefinition } from '../../shared/manifest';
+import { studioClient } from '../api/studio-client';
+import {
+  EditorController, keepLargestComponent, Labelmap, LabelmapHistory, removeSmallIslands, type LabelmapChange,
+} from '../editor';
+import { messageOf, useNoticeStore } from './notice-store';
+import { useToolStore } from './tool-store';
+import { useViewStore } from './view-store';
+import { nextLabelColor } from '../viewer/label-colors';
+
+export type SaveState = 'saved' | 'unsaved' | 'saving' | 'error';
+
+/** Autosave runs this long after the last change. */
+export const AUTOSAVE_DELAY_MS = 2000;
+
+let client: StudioApi | null = null;
+/** The engine, created on first use (browser mode needs the token from the address). */
+export function studio(): StudioApi {
+  return (client ??= studioClient());
+}
+
+function geometryOf(image: VolumeImage): Geometry {
+  return { size: [...image.size], spacing: [...image.spacing], origin: [...image.origin], direction: [...image.direction] };
+}
+
+export const useCaseStore = defineStore('case', () => {
+  const notices = useNoticeStore();
+  const summary = ref<CaseSummary | null>(null);
+  /** An image opened in the page only (benchmarks): never saved or exported. */
+  const local = ref(false);
+  const image = shallowRef<VolumeImage | null>(null);
+  const labelmap = shallowRef<Labelmap | null>(null);
+  const history = shallowRef<LabelmapHistory | null>(null);
+  const controller = shallowRef<EditorController | null>(null);
+  const labels = ref<LabelDefinition[]>([]);
+  const proposedBy = ref<string | null>(null);
+  const recent = ref<CaseSummary[]>([]);
+  /** What the app is busy loading ("Opening liver.nii.gz…"), or null. */
+  const busy = ref<string | null>(null);
+  const saveState = ref<SaveState>('saved');
+  const savedAt = ref<string | null>(null);
+  const undo = reactive({ canUndo: false, canRedo: false, undoName: null as string | null, redoName: null as string | null });
+  const labelCounts = ref<Record<number, number>>({});
+
+  let unsubscribe: (() => void)[] = [];
+  let saveTimer: ReturnType<typeof setTimeout> | null = null;
+  let countTimer: ReturnType<typeof setTimeout> | null = null;
+  let changeSeq = 0;
+  let saving: Promise<void> | null = null;
+
+  function markDirty(): void {
+    changeSeq++;
+    scheduleSave();
+  }
+
+  function scheduleSave(): void {
+    if (local.value || !summary.value) return;
+    saveState.value = 'unsaved';
+    if (saveTimer) clearTimeout(saveTimer);
+    saveTimer = setTimeout(() => { saveTimer = null; void save(); }, AUTOSAVE_DELAY_MS);
+  }
+
+  /** Saves now if anything changed; resolves when the workspace has it. */
+  async function save(): Promise<void> {
+    if (saveTimer) { clearTimeout(saveTimer); saveTimer = null; }
+    if (saving) await saving;
+    const lm = labelmap.value, s = summary.value;
+    if (!lm || !s || local.value || saveState.value === 'saved') return;
+    const seq = changeSeq;
+    saveState.value = 'saving';
+    saving = (async () => {
+      try {
+        const saved = await studio().saveCase({
+          caseId: s.id, labelmap: lm.labels, provenance: lm.provenance,
+          labels: labels.value.map((l) => ({ ...l })), proposedBy: proposedBy.value,
+        });
+        if (summary.value?.id === s.id) {
+          savedAt.value = saved.savedAt;
+          saveState.value = 'saved';
+          if (changeSeq !== seq) scheduleSave(); // edited while saving
+        }
+      } catch (e) {
+        if (summary.value?.id === s.id) saveState.value = 'error';
+        notices.error(e, 'Autosave failed (your work is still here; it will be retried on the next change)');
+      } finally {
+        saving = null;
+      }
+    })();
+    await saving;
+  }
+
+  function scheduleCounts(): void {
+    if (countTimer) return;
+    countTimer = setTimeout(() => { countTimer = null; recount(); }, 250);
+  }
+
+  /** Voxels per label in one pass over the volume. */
+  function recount(): void {
+    const lm = labelmap.value;
+    if (!lm) { labelCounts.value = {}; return; }
+    const histogram = new Float64Array(256);
+    const data = lm.labels;
+    for (let n = 0; n < data.length; n++) histogram[data[n]]++;
+    const counts: Record<number, number> = {};
+    histogram.forEach((c, value) => { if (value > 0 && c > 0) counts[value] = c; });
+    labelCounts.value = counts;
+  }
+
+  function syncUndo(): void {
+    const h = history.value;
+    undo.canUndo = h?.canUndo ?? false;
+    undo.canRedo = h?.canRedo ?? false;
+    undo.undoName = h?.nextUndoName ?? null;
+    undo.redoName = h?.nextRedoName ?? null;
+  }
+
+  function load(opened: OpenedCase, isLocal = false): void {
+    for (const off of unsubscribe) off();
+    unsubscribe = [];
+    const img = opened.image;
+    const lm = new Labelmap(geometryOf(img), opened.labelmap ?? undefined, opened.provenance ?? undefined);
+    const h = new LabelmapHistory(lm);
+    const c = new EditorController({ labelmap: lm, history: h, image: { data: img.data, components: img.components } });
+    unsubscribe.push(
+      lm.onChange((change: LabelmapChange) => {
+        if (change.source !== 'load') markDirty();
+      }),
+      // Counts follow committed steps (stroke ends, undo, model runs), not every stamp of a stroke.
+      h.onChange(() => { syncUndo(); scheduleCounts(); }),
+    );
+    summary.value = opened.summary;
+    local.value = isLocal;
+    image.value = img;
+    labelmap.value = lm;
+    history.value = h;
+    controller.value = c;
+    labels.value = opened.labels.length > 0 ? opened.labels.map((l) => ({ ...l })) : [{ value: 1, name: 'label 1', color: '#e6194b' }];
+    proposedBy.value = opened.summary.proposedBy;
+    savedAt.value = opened.summary.savedAt;
+    saveState.value = 'saved';
+    changeSeq = 0;
+    useViewStore().resetForImage(img);
+    const tools = useToolStore();
+    if (!labels.value.some((l) => l.value === tools.label)) tools.label = labels.value[0].value;
+    tools.attach(c);
+    syncUndo();
+    recount();
+    for (const warning of opened.warnings) notices.warning(warning);
+  }
+
+  async function openWith(what: string, loader: () => Promise<OpenedCase>): Promise<boolean> {
+    busy.value = `Opening ${what}…`;
+    try {
+      await save();
+      load(await loader());
+      return true;
+    } catch (e) {
+      notices.error(e, `Could not open ${what}`);
+      return false;
+    } finally {
+      busy.value = null;
+      void refreshRecent();
+    }
+  }
+
+  const openPath = (path: string) => openWith(path, () => studio().openCase(path));
+  const openSample = () => openWith('the sample case', () => studio().openSampleCase());
+  const openUploaded = (files: UploadedFile[]) =>
+    openWith(files.length === 1 ? files[0].name : `${files.length} files`, () => studio().openUploadedCase(files));
+
+  /** Shows an image that lives only in the page (benchmarks, demos): no workspace, no autosave. */
+  function openLocal(img: VolumeImage, name: string): void {
+    const now = new Date().toISOString();
+    load({
+      summary: { id: `local:${name}`, name, source: name, openedAt: now, savedAt: null, proposedBy: null, reviewed: false },
+      image: img, labelmap: null, provenance: null, labels: [{ value: 1, name: 'label 1', color: '#e6194b' }], warnings: [],
+    }, true);
+  }
+
+  async function refreshRecent(): Promise<void> {
+    try {
+      recent.value = await studio().recentCases();
+    } catch {
+      // The list is a convenience; the open action reports real problems.
+    }
+  }
+
+  /** Runs an edit as one undo entry and says what it did. */
+  function editStep(name: string, edit: (lm: Labelmap) => number, done: (n: number) => string): void {
+    const lm = labelmap.value, h = history.value;
+    if (!lm || !h) return;
+    try {
+      controller.value?.activeTool.cancel();
+      const changed = h.transaction(name, () => edit(lm));
+      notices.info(done(changed));
+    } catch (e) {
+      notices.error(e, name);
+    }
+  }
+
+  function interpolate(): void {
+    const c = controller.value;
+    if (!c) return;
+    try {
+      const result = c.interpolate();
+      const label = labels.value.find((l) => l.value === c.settings.label)?.name ?? `label ${c.settings.label}`;
+      if (result.changed > 0) notices.info(`Filled ${result.filledSlices.length} slice(s) between ${result.keySlices.length} drawn slices of “${label}” (${result.changed} voxels).`);
+      else if (result.keySlices.length < 2) notices.info(`Fill between slices needs “${label}” drawn on at least two slices of this view.`);
+      else notices.info('No gaps to fill: the drawn slices are next to each other.');
+    } catch (e) {
+      notices.error(e, 'Fill between slices');
+    }
+  }
+
+  function removeIslands(label: number, minVoxels: number): void {
+    editStep('Remove small islands', (lm) => removeSmallIslands(lm, label, minVoxels), (n) => `Removed ${n} voxels in islands under ${minVoxels} voxels.`);
+  }
+
+  function keepLargest(label: number): void {
+    editStep('Keep largest component', (lm) => keepLargestComponent(lm, label), (n) => `Kept the largest component; cleared ${n} voxels.`);
+  }
+
+  function undoStep(): void {
+    if (!controller.value?.undo()) notices.info('Nothing to undo.');
+  }
+
+  function redoStep(): void {
+    if (!controller.value?.redo()) notices.info('Nothing to redo.');
+  }
+
+  /** Puts a model's result in as one undo step; `sliceRange` [from, to) limits it to the slices it ran on. */
+  function applyModelResult(result: CaseSegmentResult, sliceRange?: [number, number]): number {
+    const lm = labelmap.value, h = history.value;
+    if (!lm || !h) return 0;
+    const [nx, ny, nz] = lm.size;
+    const [from, to] = sliceRange ?? [0, nz];
+    const voxels = result.labelmap.subarray(from * nx * ny, to * nx * ny);
+    const box = { i0: 0, j0: 0, k0: from, i1: nx - 1, j1: ny - 1, k1: to - 1 };
+    controller.value?.activeTool.cancel();
+    const changed = h.transaction(`Model run (${result.model})`, () => lm.applyModelResult(voxels, { box }));
+    mergeLabels(result.labels);
+    proposedBy.value = result.model;
+    markDirty();
+    return changed;
+  }
+
+  /** Takes the model's label names and colours; labels the model does not know stay. */
+  function mergeLabels(incoming: LabelDefinition[]): void {
+    const next = labels.value.map((l) => ({ ...l }));
+    for (const def of incoming) {
+      const existing = next.find((l) => l.value === def.value);
+      if (existing) Object.assign(existing, { name: def.name, color: def.color });
+      else next.push({ ...def });
+    }
+    labels.value = next.sort((a, b) => a.value - b.value);
+  }
+
+  function addLabel(): LabelDefinition {
+    const value = Math.min(255, Math.max(0, ...labels.value.map((l) => l.value)) + 1);
+    const def = { value, name: `label ${value}`, color: nextLabelColor(labels.value.map((l) => l.color)) };
+    labels.value = [...labels.value, def];
+    markDirty();
+    return def;
+  }
+
+  function updateLabel(value: number, patch: Partial<Pick<LabelDefinition, 'name' | 'color'>>): void {
+    labels.value = labels.value.map((l) => (l.value === value ? { ...l, ...patch } : l));
+    markDirty();
+  }
+
+  async function exportMask(out: string): Promise<ExportMaskResult | null> {
+    const lm = labelmap.value, s = summary.value;
+    if (!lm || !s || local.value) return null;
+    try {
+      return await studio().exportMask({ caseId: s.id, labelmap: lm.labels, out });
+    } catch (e) {
+      notices.error(e, 'Export failed');
+      return null;
+    }
+  }
+
+  return {
+    summary, local, image, labelmap, history, controller, labels, proposedBy, recent, busy, saveState, savedAt, undo, labelCounts,
+    openPath, openSample, openUploaded, openLocal, refreshRecent, save, interpolate, removeIslands, keepLargest,
+    undoStep, redoStep, applyModelResult, addLabel, updateLabel, exportMask, recount, messageOf,
+  };
+});

@@ -1,0 +1,112 @@
+// `window.__medsegBench`, installed only when the address has "#…&bench": the renderer half of
+// `npm run bench` (test/e2e/bench.ts drives it). It times a brush stamp (apply + label redraw + Konva
+// draw) on a 512² slice and a slice switch (image + labels + draw) on a synthetic 512×512×200 volume.
+import { nextTick } from 'vue';
+import type { VolumeImage } from '../../shared/image';
+import { useCaseStore } from '../stores/case-store';
+import { useToolStore } from '../stores/tool-store';
+import { useViewStore } from '../stores/view-store';
+import { sliceViews } from './view-registry';
+
+export interface BenchTimes {
+  median: number;
+  p95: number;
+  samples: number;
+}
+
+function summarise(times: number[]): BenchTimes {
+  const sorted = [...times].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  return { median: at(0.5), p95: at(0.95), samples: sorted.length };
+}
+
+/** A CT-like int16 volume: body ellipse, a brighter "organ", noise; deterministic. */
+export function syntheticVolume(size: [number, number, number]): VolumeImage {
+  const [nx, ny, nz] = size;
+  const data = new Int16Array(nx * ny * nz);
+  let seed = 12345;
+  for (let k = 0, n = 0; k < nz; k++) {
+    for (let j = 0; j < ny; j++) {
+      for (let i = 0; i < nx; i++, n++) {
+        seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+        const x = (i - nx / 2) / (nx * 0.42), y = (j - ny / 2) / (ny * 0.34);
+        const inBody = x * x + y * y < 1;
+        const ox = (i - nx * 0.38) / (nx * 0.14), oy = (j - ny * 0.45) / (ny * 0.12);
+        const organ = ox * ox + oy * oy < 1 && Math.abs(k - nz / 2) < nz * 0.3;
+        data[n] = (inBody ? (organ ? 60 : 20) : -1000) + ((seed >> 16) % 20);
+      }
+    }
+  }
+  return {
+    size, spacing: [0.8, 0.8, 1.5], origin: [0, 0, 0], direction: [1, 0, 0, 0, 1, 0, 0, 0, 1],
+    components: 1, pixelType: 'int16', data, modality: 'CT',
+  };
+}
+
+const frame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
+
+export function installBenchHook(): void {
+  const cases = useCaseStore();
+  const tools = useToolStore();
+  const view = useViewStore();
+
+  const axialView = () => {
+    const v = sliceViews.get('axial');
+    if (!v) throw new Error('The axial view is not mounted');
+    return v;
+  };
+
+  (window as unknown as { __medsegBench: unknown }).__medsegBench = {
+    async openSynthetic(size: [number, number, number] = [512, 512, 200]): Promise<void> {
+      cases.openLocal(syntheticVolume(size), `synthetic-${size.join('x')}`);
+      view.mainOrientation = 'axial';
+      await nextTick();
+      await frame();
+      await frame();
+    },
+
+    /** Brush clicks (down + up at one point) with radius `radius` voxels on the axial slice shown. */
+    async stamp(options: { radius?: number; count?: number } = {}): Promise<BenchTimes> {
+      const { radius = 10, count = 60 } = options;
+      const controller = cases.controller;
+      if (!controller) throw new Error('No case open');
+      tools.selectTool('brush');
+      tools.brushRadius = radius;
+      controller.settings.brushRadius = radius;
+      const v = axialView();
+      const k = view.sliceIndex('axial');
+      const [nx, ny] = view.size;
+      const times: number[] = [];
+      for (let n = 0; n < count + 5; n++) {
+        const u = radius + ((n * 97) % (nx - 2 * radius)), w = radius + ((n * 61) % (ny - 2 * radius));
+        const event = { u, v: w, orientation: 'axial' as const, sliceIndex: k };
+        const t0 = performance.now();
+        controller.pointerDown(event);
+        controller.pointerUp(event);
+        v.drawNow();
+        const t = performance.now() - t0;
+        if (n >= 5) times.push(t); // the first stamps warm up the JIT
+        if (n % 10 === 0) await frame();
+      }
+      return summarise(times);
+    },
+
+    /** Steps the axial view through slices: store update → render image + labels → draw. */
+    async sliceSwitch(options: { count?: number } = {}): Promise<BenchTimes> {
+      const { count = 40 } = options;
+      const v = axialView();
+      const depth = view.sliceCount('axial');
+      const times: number[] = [];
+      for (let n = 0; n < count + 3; n++) {
+        const t0 = performance.now();
+        view.setSlice('axial', (view.sliceIndex('axial') + 7) % depth);
+        await nextTick();
+        v.drawNow();
+        const t = performance.now() - t0;
+        if (n >= 3) times.push(t);
+        if (n % 10 === 0) await frame();
+      }
+      return summarise(times);
+    },
+  };
+}

@@ -1,0 +1,17 @@
+// The mounted slice views by orientation, so app-level code (benchmark hook, tests) can ask a view
+// to render and draw synchronously.
+import type { Orientation } from '../editor/slices';
+import type { ViewTransform } from './view-transform';
+
+export interface SliceViewHandle {
+  orientation: Orientation;
+  /** Re-renders image and labels of the current slice and draws every layer now (not at the next frame). */
+  renderNow(): void;
+  /** Draws the layers now (after an edit has already updated the label buffer). */
+  drawNow(): void;
+  /** Redraws the tool overlay (after a keyboard action changed the tool's state). */
+  refreshOverlay(): void;
+  transform(): ViewTransform | null;
+}
+
+export const sliceViews = new Map<Orientation, SliceViewHandle>();
