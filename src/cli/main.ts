@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Device, StudioApi } from '../shared/api';
+import type { CaseSplit, Device, FinetuneJob, StudioApi, StudioEvent } from '../shared/api';
 import { isUserError, UserError } from '../shared/errors';
 import { createStudio } from '../core/studio';
 
@@ -13,11 +13,29 @@ const USAGE = `usage:
   medseg models import <file.onnx> [--manifest m.json]
   medseg segment <file|folder> --model <id> --out <mask.nii.gz|mask.png> [--device auto|cpu|cuda]
   medseg segment <file|folder>... --model <id> --out <DIR>/   (several images, model loaded once)
-  medseg eval --pred <mask|DIR> --truth <mask|DIR> [--label N]`;
+  medseg eval --pred <mask|DIR> --truth <mask|DIR> [--label N]
+  medseg eval --model <id> [--workspace DIR]     (every version on the held-out reviewed cases)
+  medseg models versions <id>
+  medseg models use <id>@<version>
+  medseg cases [--workspace DIR]
+  medseg cases add <image> --mask <mask> [--model <id>] [--split train|validation] [--not-reviewed] [--workspace DIR]
+  medseg cases review <case id> [--split train|validation] [--undo] [--workspace DIR]
+  medseg finetune --model <id> [--workspace DIR] [--epochs N] [--device auto|cpu|cuda]`;
 
 class UsageError extends Error {}
 
 const DEVICES: Device[] = ['auto', 'cpu', 'cuda'];
+const SPLITS: CaseSplit[] = ['train', 'validation'];
+
+function deviceOf(value: string | undefined): Device {
+  if (!DEVICES.includes(value as Device)) throw new UsageError(`--device must be one of ${DEVICES.join(', ')}`);
+  return value as Device;
+}
+
+function splitOf(value: string | undefined): CaseSplit | undefined {
+  if (value !== undefined && !SPLITS.includes(value as CaseSplit)) throw new UsageError(`--split must be one of ${SPLITS.join(', ')}`);
+  return value as CaseSplit | undefined;
+}
 
 function required(value: string | undefined, what: string): string {
   if (!value) throw new UsageError(`missing ${what}`);
@@ -36,9 +54,8 @@ function readJson(path: string): any {
   }
 }
 
-async function run(studio: StudioApi, argv: string[]): Promise<unknown> {
-  const [command, ...rest] = argv;
-  const { values, positionals } = parseArgs({
+function parse(rest: string[]) {
+  return parseArgs({
     args: rest,
     allowPositionals: true,
     options: {
@@ -49,8 +66,41 @@ async function run(studio: StudioApi, argv: string[]): Promise<unknown> {
       truth: { type: 'string' },
       label: { type: 'string' },
       manifest: { type: 'string' },
+      workspace: { type: 'string' },
+      mask: { type: 'string' },
+      split: { type: 'string' },
+      epochs: { type: 'string' },
+      undo: { type: 'boolean' },
+      'not-reviewed': { type: 'boolean' },
     },
   });
+}
+
+/** Fine-tuning from a terminal: progress as JSON lines while it runs, the finished job as the result. */
+async function finetune(studio: StudioApi, jobEvents: Map<string, (job: FinetuneJob) => void>, values: ReturnType<typeof parse>['values']) {
+  const epochs = values.epochs === undefined ? undefined : Number(values.epochs);
+  const jobId = `cli-${process.pid}`;
+  const finished = new Promise<FinetuneJob>((resolve) => {
+    let printed = 0;
+    jobEvents.set(jobId, (job) => {
+      for (const point of job.history.slice(printed)) {
+        process.stdout.write(JSON.stringify({ event: 'progress', ...point, etaSeconds: job.progress?.etaSeconds ?? null }) + '\n');
+      }
+      printed = job.history.length;
+      if (job.state !== 'running') resolve(job);
+    });
+  });
+  // Ctrl+C cancels the job cleanly (the trainer stops, nothing changes) instead of orphaning it.
+  process.once('SIGINT', () => void studio.cancelJob(jobId));
+  await studio.startFinetune({ model: required(values.model, '--model'), epochs, device: deviceOf(values.device), jobId });
+  const job = await finished;
+  if (job.state !== 'done') throw new UserError(job.message);
+  return job;
+}
+
+async function run(studio: StudioApi, jobEvents: Map<string, (job: FinetuneJob) => void>, argv: string[]): Promise<unknown> {
+  const [command, ...rest] = argv;
+  const { values, positionals } = parse(rest);
   switch (command) {
     case 'info':
       return studio.imageInfo(resolve(required(positionals[0], 'the image file or folder')));
@@ -58,11 +108,12 @@ async function run(studio: StudioApi, argv: string[]): Promise<unknown> {
       if (positionals[0] === 'import') {
         return studio.importModel({ file: resolve(required(positionals[1], 'the .onnx file')), manifest: values.manifest ? readJson(values.manifest) : undefined });
       }
+      if (positionals[0] === 'versions') return studio.modelVersions(required(positionals[1], 'the model id'));
+      if (positionals[0] === 'use') return studio.setCurrentVersion(required(positionals[1], 'the model version (id@version)'));
       if (positionals.length) throw new UsageError(`unknown models command "${positionals[0]}"`);
       return studio.listModels();
     case 'segment': {
-      const device = values.device as Device;
-      if (!DEVICES.includes(device)) throw new UsageError(`--device must be one of ${DEVICES.join(', ')}`);
+      const device = deviceOf(values.device);
       const inputs = positionals.map((p) => resolve(p));
       if (inputs.length === 0) throw new UsageError('missing the image file or folder');
       const model = required(values.model, '--model');
@@ -73,11 +124,24 @@ async function run(studio: StudioApi, argv: string[]): Promise<unknown> {
       return studio.segment({ input: inputs[0], model, out: resolve(out), device });
     }
     case 'eval': {
+      if (values.model) return studio.evaluateVersions(values.model);
       const label = values.label === undefined ? undefined : Number(values.label);
       if (label !== undefined && !(Number.isInteger(label) && label >= 0 && label < 256)) throw new UsageError('--label must be an integer 0–255');
       const request = { pred: resolve(required(values.pred, '--pred')), truth: resolve(required(values.truth, '--truth')), label };
       return isDirectory(request.pred) ? studio.evaluateFolders(request) : studio.evaluate(request);
     }
+    case 'cases': {
+      const [sub, target] = positionals;
+      if (sub === undefined || sub === 'list') return studio.recentCases();
+      if (sub === 'add') {
+        return studio.addCase({ input: resolve(required(target, 'the image file or folder')), mask: resolve(required(values.mask, '--mask')),
+          model: values.model, device: deviceOf(values.device), reviewed: !values['not-reviewed'], split: splitOf(values.split) });
+      }
+      if (sub === 'review') return studio.reviewCase({ caseId: required(target, 'the case id'), reviewed: !values.undo, split: splitOf(values.split) });
+      throw new UsageError(`unknown cases command "${sub}"`);
+    }
+    case 'finetune':
+      return finetune(studio, jobEvents, values);
     default:
       throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
   }
@@ -85,7 +149,10 @@ async function run(studio: StudioApi, argv: string[]): Promise<unknown> {
 
 export async function main(argv: string[]): Promise<number> {
   try {
-    const result = await run(createStudio(), argv);
+    const jobEvents = new Map<string, (job: FinetuneJob) => void>();
+    const emit = (event: StudioEvent) => event.kind === 'finetune' && jobEvents.get(event.job.jobId)?.(event.job);
+    const workspace = parse(argv.slice(1)).values.workspace;
+    const result = await run(createStudio({ emit, workspace: workspace ? resolve(workspace) : undefined }), jobEvents, argv);
     process.stdout.write(JSON.stringify(result, null, 2) + '\n');
     return 0;
   } catch (e) {

@@ -2,16 +2,22 @@
 import { join } from 'node:path';
 import { imageInfo } from '../shared/image';
 import type {
-  BatchSegmentRequest, CaseSegmentRequest, EvaluateRequest, ExportMaskRequest, OpenedCase, SegmentRequest, StudioApi, StudioEvent,
+  AddCaseRequest, BatchSegmentRequest, CaseSegmentRequest, EvaluateRequest, ExportMaskRequest, OpenedCase, SegmentRequest, StudioApi, StudioEvent,
 } from '../shared/api';
+import { UserError } from '../shared/errors';
 import { readImage, writeLabelmap, type LoadedImage } from './io';
 import { loadModel, segmentVolume } from './inference';
 import { segmentFiles } from './inference/segment-files';
-import { evaluateFolders, evaluatePair } from './masks/evaluate-files';
+import { evaluateFolders, evaluatePair, readMaskOnGrid } from './masks/evaluate-files';
 import { importModel } from './training/model-import';
 import { countLabels } from './masks/label-counts';
-import { listModels, findModel, type ModelFolders } from './training/model-registry';
-import { CaseStore } from './workspace/case-store';
+import { listModels, findLineage, findModel, type ModelFolders } from './training/model-registry';
+import { setCurrentVersion } from './training/model-versions';
+import { FinetuneJobs } from './training/finetune-job';
+import { evaluateVersions } from './training/evaluate-versions';
+import type { PythonRuntime } from './training/python-runtime';
+import { CaseStore, DEFAULT_LABELS } from './workspace/case-store';
+import { correctedProvenance, maskAsLabels } from './workspace/corrected-case';
 import { appRoot, medsegHome } from './paths';
 
 export interface StudioOptions {
@@ -22,6 +28,8 @@ export interface StudioOptions {
   sampleCase?: string;
   /** Receives progress of long jobs; hosts forward it to their pages. */
   emit?: (event: StudioEvent) => void;
+  /** The Python training runtime for fine-tuning (default: found on this machine; null: none). */
+  python?: () => PythonRuntime | null;
 }
 
 /** Keeps the last few opened images so segmenting or exporting a case does not read it again. */
@@ -52,6 +60,7 @@ export function createStudio(options: StudioOptions = {}): StudioApi {
   const openImages = new OpenImages();
   const jobs = new Map<string, AbortController>();
   const emit = options.emit ?? (() => {});
+  const finetunes = new FinetuneJobs({ folders, cases, emit, python: options.python });
 
   async function openCase(path: string): Promise<OpenedCase> {
     const image = await readImage(path);
@@ -137,7 +146,7 @@ export function createStudio(options: StudioOptions = {}): StudioApi {
     async cancelJob(jobId) {
       const job = jobs.get(jobId);
       job?.abort();
-      return job !== undefined;
+      return job !== undefined || finetunes.cancel(jobId);
     },
 
     saveCase: (request) => cases.save(request),
@@ -152,5 +161,42 @@ export function createStudio(options: StudioOptions = {}): StudioApi {
       }
       return { written };
     },
+
+    reviewCase: ({ caseId, reviewed, split }) => cases.review(caseId, reviewed, split),
+
+    async addCase({ input, mask, model: modelRef, device = 'auto', reviewed = true, split }: AddCaseRequest) {
+      const image = await readImage(input);
+      const summary = modelRef ? await findModel(folders, modelRef) : null;
+      const labels = summary?.manifest.output.labels ?? DEFAULT_LABELS;
+      const labelmap = maskAsLabels(await readMaskOnGrid(mask, image), labels[0].value);
+      let proposal: Uint8Array | null = null;
+      if (summary) {
+        const model = await loadModel(summary.path, { device });
+        try {
+          proposal = (await segmentVolume(model, image)).labelmap;
+        } finally {
+          await model.close();
+        }
+      }
+      const { record } = await cases.open(input, image);
+      openImages.put(record.id, image);
+      await cases.save({ caseId: record.id, labelmap, provenance: correctedProvenance(labelmap, proposal), labels,
+        proposedBy: summary ? `${summary.id}@${summary.manifest.version}` : null });
+      return cases.review(record.id, reviewed, split);
+    },
+
+    startFinetune: (request) => finetunes.start(request),
+    finetuneJobs: async () => finetunes.list(),
+    modelVersions: async (model) => (await findLineage(folders, model)).versions,
+
+    async setCurrentVersion(ref) {
+      const at = ref.lastIndexOf('@');
+      if (at < 1) throw new UserError(`Name the version as id@version (e.g. dra-unet-liver-ct@1.1.0), not "${ref}".`);
+      const { root } = await findLineage(folders, ref);
+      await setCurrentVersion(folders, root, ref.slice(at + 1));
+      return (await findLineage(folders, ref)).versions;
+    },
+
+    evaluateVersions: (model) => evaluateVersions(folders, cases, model),
   };
 }

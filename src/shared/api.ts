@@ -7,10 +7,44 @@ export type Device = 'auto' | 'cpu' | 'cuda';
 
 export interface ModelSummary {
   id: string;
-  /** Where the model lives: shipped with the app, or imported/fine-tuned in the user's store. */
+  /** Where the model's root version lives: shipped with the app, or imported into the user's store. */
   source: 'shipped' | 'user';
+  /** The ONNX file of the version this summary describes (the current one unless asked otherwise). */
   path: string;
   manifest: ModelManifest;
+  /** Its PyTorch weights, which fine-tuning starts from; null when the model cannot be fine-tuned. */
+  weights: string | null;
+  /** How many versions the model's lineage has (1: never fine-tuned). */
+  versions: number;
+}
+
+/** What a fine-tune job recorded about the version it made (immutable, like the version). */
+export interface VersionRecord {
+  parent: string;
+  createdAt: string;
+  /** Dice/IoU/precision/recall on the held-out reviewed cases, and the parent's on the same cases. */
+  metrics: MaskMetrics;
+  parentMetrics: MaskMetrics;
+  trainCases: string[];
+  heldOutCases: string[];
+  epochs: number;
+  seconds: number;
+  /** Whether the regression gate promoted it to current when it was made, and why (not). */
+  gate: { promoted: boolean; reason: string };
+  history: FinetunePoint[];
+}
+
+export interface ModelVersion {
+  id: string;
+  version: string;
+  /** "id@version": what segment and fine-tune accept to name this version. */
+  ref: string;
+  path: string;
+  weights: string | null;
+  manifest: ModelManifest;
+  current: boolean;
+  /** null for the root (shipped or imported) version. */
+  record: VersionRecord | null;
 }
 
 export interface SegmentRequest {
@@ -88,7 +122,33 @@ export interface CaseSummary {
   savedAt: string | null;
   /** Model id@version that proposed the current labelmap, if any. */
   proposedBy: string | null;
+  /** Marked ready for training by the user. */
   reviewed: boolean;
+  /**
+   * Fixed when the case is first reviewed: 'validation' cases are held out of every fine-tune job
+   * and are what the regression gate compares versions on.
+   */
+  split: CaseSplit | null;
+}
+
+export type CaseSplit = 'train' | 'validation';
+
+export interface ReviewCaseRequest {
+  caseId: string;
+  reviewed: boolean;
+  /** Override the automatic split (every fifth reviewed case, starting with the second, is held out). */
+  split?: CaseSplit;
+}
+
+/** A corrected case from files: an image and its mask (CLI, scripted imports). */
+export interface AddCaseRequest {
+  input: string;
+  mask: string;
+  /** The model that proposed the mask: voxels where the mask differs from its output count as human edits. */
+  model?: string;
+  device?: Device;
+  reviewed?: boolean;
+  split?: CaseSplit;
 }
 
 export interface OpenedCase {
@@ -149,14 +209,56 @@ export interface ExportMaskResult {
   written: string[];
 }
 
-/** Progress of a long job (segmentation, fine-tuning), pushed to every connected page. */
-export interface StudioEvent {
-  kind: 'progress';
-  jobId: string;
-  done: number;
-  total: number;
-  message?: string;
+export interface FinetuneRequest {
+  /** Model id (its current version) or "id@version" to start from. */
+  model: string;
+  epochs?: number;
+  device?: Device;
+  jobId?: string;
 }
+
+export interface FinetunePoint {
+  epoch: number;
+  step: number;
+  loss: number;
+  valDice: number | null;
+}
+
+export type FinetuneState = 'running' | 'done' | 'failed' | 'cancelled';
+
+export interface FinetuneJob {
+  jobId: string;
+  model: string;
+  /** "id@version" the job started from. */
+  parent: string;
+  state: FinetuneState;
+  /** What is happening, or why it ended the way it did, in words for the user. */
+  message: string;
+  startedAt: string;
+  endedAt: string | null;
+  trainCases: number;
+  heldOutCases: number;
+  epochs: number;
+  /** The parent's metrics on the held-out cases, once the trainer measured them. */
+  baseline: MaskMetrics | null;
+  /** Loss and validation Dice so far (for the live plot). */
+  history: FinetunePoint[];
+  progress: { epoch: number; step: number; totalSteps: number; etaSeconds: number | null } | null;
+  /** The new version when the job finished. */
+  result: { version: string; ref: string; promoted: boolean; reason: string; metrics: MaskMetrics; parentMetrics: MaskMetrics } | null;
+}
+
+/** Per-version metrics on the workspace's held-out reviewed cases, run through the engine. */
+export interface VersionEvaluation {
+  model: string;
+  heldOutCases: string[];
+  versions: { ref: string; parent: string | null; current: boolean; metrics: MaskMetrics; seconds: number }[];
+}
+
+/** Pushed to every connected page: progress of a segmentation, or a fine-tune job's new state. */
+export type StudioEvent =
+  | { kind: 'progress'; jobId: string; done: number; total: number; message?: string }
+  | { kind: 'finetune'; job: FinetuneJob };
 
 export interface StudioApi {
   imageInfo(path: string): Promise<ImageInfo>;
@@ -180,15 +282,30 @@ export interface StudioApi {
   /** Crash-safe autosave of the labelmap + provenance into the case's workspace folder. */
   saveCase(request: SaveCaseRequest): Promise<CaseSummary>;
   exportMask(request: ExportMaskRequest): Promise<ExportMaskResult>;
+
+  /** Marks a case ready for training (or not); its split is fixed the first time. */
+  reviewCase(request: ReviewCaseRequest): Promise<CaseSummary>;
+  /** Stores an image with a corrected mask as a case (what the editor does, from files). */
+  addCase(request: AddCaseRequest): Promise<CaseSummary>;
+  /** Starts fine-tuning on the reviewed cases; returns at once, progress comes as 'finetune' events. */
+  startFinetune(request: FinetuneRequest): Promise<FinetuneJob>;
+  /** Fine-tune jobs of this session, newest first. */
+  finetuneJobs(): Promise<FinetuneJob[]>;
+  modelVersions(model: string): Promise<ModelVersion[]>;
+  /** Makes any version of a model its current one (restores an older one, or promotes a refused one). */
+  setCurrentVersion(ref: string): Promise<ModelVersion[]>;
+  /** Every version of a model on the held-out reviewed cases, side by side. */
+  evaluateVersions(model: string): Promise<VersionEvaluation>;
 }
 
 export const STUDIO_METHODS = [
   'imageInfo', 'listModels', 'segment', 'segmentBatch', 'evaluate', 'evaluateFolders', 'importModel',
   'openCase', 'openUploadedCase', 'openSampleCase', 'recentCases', 'segmentCase', 'cancelJob', 'saveCase', 'exportMask',
+  'reviewCase', 'addCase', 'startFinetune', 'finetuneJobs', 'modelVersions', 'setCurrentVersion', 'evaluateVersions',
 ] as const satisfies readonly (keyof StudioApi)[];
 
 /** Where the contract carries file paths, so a host can check them (browser mode confines them). */
-export const PATH_FIELDS: readonly string[] = ['path', 'input', 'inputs', 'out', 'outDir', 'pred', 'truth', 'file'];
+export const PATH_FIELDS: readonly string[] = ['path', 'input', 'inputs', 'out', 'outDir', 'pred', 'truth', 'file', 'mask'];
 export const METHODS_TAKING_A_PATH: readonly (keyof StudioApi)[] = ['imageInfo', 'openCase'];
 
 // Every contract method must be listed: a missing name is a type error here.

@@ -29,8 +29,11 @@ export interface ModelManifest {
     fillHoles?: boolean;
   };
   training?: Record<string, unknown>;
+  /** Dice, IoU, precision, recall on the validation data named in `training`. */
   metrics?: Record<string, number>;
+  /** A fine-tuned version: its parent ("id@version") and the parent's metrics on the same held-out cases. */
   parent?: string | null;
+  parentMetrics?: Record<string, number>;
 }
 
 /** Validates a parsed manifest; returns a list of problems a user can act on (empty when valid). */

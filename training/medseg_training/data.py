@@ -296,6 +296,8 @@ class SliceSet:
     images: List[np.ndarray] = field(default_factory=list)
     masks: List[np.ndarray] = field(default_factory=list)
     sources: List[str] = field(default_factory=list)
+    #: Sampling weight per slice (fine-tuning weights human-corrected slices up); 1.0 by default.
+    weights: List[float] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.images)
@@ -304,6 +306,12 @@ class SliceSet:
         self.images += other.images
         self.masks += other.masks
         self.sources += other.sources
+        self.weights += other.weights or [1.0] * len(other)
+
+    def take(self, indices: Iterable[int]) -> "SliceSet":
+        indices = list(indices)
+        return SliceSet([self.images[i] for i in indices], [self.masks[i] for i in indices],
+                        [self.sources[i] for i in indices], [self.weights[i] for i in indices])
 
 
 def load_pair(image_path: str | os.PathLike, mask_path: str | os.PathLike, preprocessing: Preprocessing,
@@ -390,3 +398,39 @@ def parse_labels(text: Optional[str]) -> Optional[List[int]]:
 def describe_sources(paths: Iterable[str | os.PathLike]) -> str:
     """Short description of data paths for provenance (base names only, no absolute paths)."""
     return ", ".join(Path(p).name for p in paths)
+
+
+# --------------------------------------------------------------------------- fine-tuning datasets
+
+DATASET_FORMAT = "medseg-finetune-dataset/1"
+
+
+def load_dataset(path: str | os.PathLike, preprocessing: Preprocessing, channels: int = 1) -> Tuple[SliceSet, SliceSet]:
+    """Reads a dataset file written by the app's fine-tune job → (train, validation) slice sets.
+
+    ``{"format": "medseg-finetune-dataset/1", "cases": [{"id", "image", "mask", "split":
+    "train"|"validation", "sliceWeights": [w per slice]}]}``; paths are relative to the file.
+    Masks are binary (any non-zero voxel is foreground).
+    """
+    import json
+
+    path = Path(path)
+    try:
+        spec = json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        raise DataError(f"cannot read the dataset {path}: {exc}") from exc
+    if spec.get("format") != DATASET_FORMAT:
+        raise DataError(f"{path} is not a {DATASET_FORMAT} file")
+    sets = {"train": SliceSet(), "validation": SliceSet()}
+    for case in spec.get("cases", []):
+        split = case.get("split")
+        if split not in sets:
+            raise DataError(f"case {case.get('id')} has split {split!r}; expected train or validation")
+        slices = load_pair(path.parent / case["image"], path.parent / case["mask"], preprocessing, None, channels)
+        weights = case.get("sliceWeights") or [1.0] * len(slices)
+        if len(weights) != len(slices):
+            raise DataError(f"case {case.get('id')}: {len(weights)} slice weights for {len(slices)} slices")
+        slices.sources = [f"{case.get('id')}:{s}" for s in slices.sources]
+        slices.weights = [float(w) for w in weights]
+        sets[split].extend(slices)
+    return sets["train"], sets["validation"]

@@ -110,8 +110,12 @@ def default_manifest(ckpt: Dict[str, Any]) -> Dict[str, Any]:
         "metrics": {},
         "parent": cfg.get("parent"),
     }
-    if ckpt.get("bestValDice") is not None and ckpt["bestValDice"] >= 0:
+    if ckpt.get("valMetrics"):  # this checkpoint's own validation (best.pt: the best; last.pt: the last)
+        manifest["metrics"] = {k: round(float(v), 4) for k, v in ckpt["valMetrics"].items()}
+    elif ckpt.get("bestValDice") is not None and ckpt["bestValDice"] >= 0:
         manifest["metrics"]["dice"] = round(float(ckpt["bestValDice"]), 4)
+    if ckpt.get("parentValMetrics"):
+        manifest["parentMetrics"] = {k: round(float(v), 4) for k, v in ckpt["parentValMetrics"].items()}
     return manifest
 
 
@@ -311,7 +315,7 @@ def export_checkpoint(checkpoint: str | os.PathLike, out: str | os.PathLike, man
         os.replace(out.with_name(out.name + ".tmp"), out)
     result = {"path": str(out), "manifest": manifest, "parity": parity, "bytes": out.stat().st_size}
     if weights_out:
-        keep = ("architecture", "model_kwargs", "state_dict", "train_config", "epoch", "step", "bestValDice",
+        keep = ("architecture", "model_kwargs", "state_dict", "train_config", "epoch", "step", "bestValDice", "valMetrics",
                 "sizeMultiple", "seconds", "torch")
         save_checkpoint(weights_out, {**{k: ckpt[k] for k in keep if k in ckpt}, "manifest": manifest})
         result["weights"] = str(weights_out)

@@ -28,7 +28,11 @@ def dice(pred: np.ndarray, truth: np.ndarray) -> float:
 def overlap_metrics(pred: np.ndarray, truth: np.ndarray) -> Dict[str, float]:
     """``dice``, ``iou``, ``precision``, ``recall`` (empty-vs-empty counts as perfect)."""
     c = confusion(pred, truth)
-    tp, fp, fn = c["tp"], c["fp"], c["fn"]
+    return metrics_from_confusion(c["tp"], c["fp"], c["fn"])
+
+
+def metrics_from_confusion(tp: int, fp: int, fn: int) -> Dict[str, float]:
+    """The overlap metrics of pooled true/false positive and false negative counts."""
     return {
         "dice": 1.0 if tp + fp + fn == 0 else 2 * tp / (2 * tp + fp + fn),
         "iou": 1.0 if tp + fp + fn == 0 else tp / (tp + fp + fn),

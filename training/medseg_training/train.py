@@ -36,9 +36,9 @@ import numpy as np
 import torch
 
 from .augment import AugmentConfig, make_batch
-from .data import DataError, Preprocessing, SliceSet, describe_sources, load_pair, parse_labels
+from .data import DataError, Preprocessing, SliceSet, describe_sources, load_dataset, load_pair, parse_labels
 from .losses import make_loss
-from .metrics import confusion
+from .metrics import confusion, metrics_from_confusion
 from .predict import predict_probabilities
 from .registry import UnknownModelError, create_model
 from .runtime import (UserFacingError, configure_threads, emit, load_checkpoint, save_checkpoint,
@@ -67,6 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="validation image and mask; repeatable")
     p.add_argument("--train-labels", default=None, help="mask values counted as foreground, e.g. 1,2 (default: any non-zero)")
     p.add_argument("--val-labels", default=None, help="mask values counted as foreground in --val masks")
+    p.add_argument("--dataset", default=None, help="instead of --train/--val: a medseg-finetune-dataset/1 JSON file "
+                   "(cases with their split and per-slice sampling weights), as the app's fine-tune job writes")
     p.add_argument("--val-fraction", type=float, default=0.1, help="without --val: fraction of training slices held out")
     p.add_argument("--channels", type=int, default=1)
     p.add_argument("--window", default=None, help="CT window CENTER,WIDTH mapped to [0, 1], e.g. 60,400")
@@ -93,6 +95,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data-description", default=None, help="training data description recorded in the checkpoint/manifest")
     p.add_argument("--export-onnx", default=None, help="export the best checkpoint to this .onnx at the end")
     p.add_argument("--manifest-json", default=None, help="manifest fields (JSON text or a .json file) for --export-onnx")
+    p.add_argument("--export-from", choices=("best", "last"), default="best",
+                   help="export the checkpoint with the best validation Dice (model selection) or the last one "
+                        "(fine-tuning: the held-out cases then judge the model without having chosen it)")
+    p.add_argument("--export-weights", default=None, help="with --export-onnx: also write the weights-only checkpoint "
+                   "(what a later fine-tune starts from) here")
     return p
 
 
@@ -134,8 +141,9 @@ def _lr_factor(progress: float) -> float:
     return 0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * t))
 
 
-def validate(model, val: SliceSet, size, size_multiple: int, device, batch_size: int = 8) -> float:
-    """Dice pooled over every validation voxel (threshold 0.5), predicted the way the engine does."""
+def validate(model, val: SliceSet, size, size_multiple: int, device, batch_size: int = 8) -> Dict[str, float]:
+    """Dice, IoU, precision and recall pooled over every validation voxel (threshold 0.5), predicted
+    the way the engine does."""
     probs = predict_probabilities(model, val.images, size=size, size_multiple=size_multiple,
                                   batch_size=batch_size, device=device)
     tp = fp = fn = 0
@@ -143,7 +151,7 @@ def validate(model, val: SliceSet, size, size_multiple: int, device, batch_size:
         pred = (p > 0.5) if p.ndim == 2 else (p.argmax(0) > 0)
         c = confusion(pred, m > 0)
         tp, fp, fn = tp + c["tp"], fp + c["fp"], fn + c["fn"]
-    return 1.0 if tp + fp + fn == 0 else 2 * tp / (2 * tp + fp + fn)
+    return metrics_from_confusion(tp, fp, fn)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -173,8 +181,8 @@ def _run(args: argparse.Namespace, stopper: _Stopper) -> int:
         if args.max_minutes is not None:
             config["maxMinutes"] = args.max_minutes
     else:
-        if not args.train:
-            raise UserFacingError("give at least one --train IMAGE MASK pair")
+        if not args.train and not args.dataset:
+            raise UserFacingError("give at least one --train IMAGE MASK pair (or --dataset)")
         try:
             extra = json.loads(args.model_kwargs)
         except json.JSONDecodeError as exc:
@@ -193,12 +201,12 @@ def _run(args: argparse.Namespace, stopper: _Stopper) -> int:
                 std=_floats(args.std) if args.std else [1.0] * channels).to_manifest()
             size = _size(args.size)
         config = {
-            "train": [list(p) for p in args.train], "val": [list(p) for p in args.val],
+            "train": [list(p) for p in args.train], "val": [list(p) for p in args.val], "dataset": args.dataset,
             "trainLabels": parse_labels(args.train_labels), "valLabels": parse_labels(args.val_labels),
             "preprocessing": pre_dict, "size": size, "epochs": args.epochs if args.epochs is not None else 50, "batchSize": args.batch_size,
             "lr": args.lr, "weightDecay": args.weight_decay, "loss": args.loss, "augment": not args.no_augment,
             "maxMinutes": args.max_minutes or 0.0, "seed": args.seed,
-            "data": args.data_description or describe_sources(p[0] for p in args.train),
+            "data": args.data_description or describe_sources([p[0] for p in args.train] + [args.dataset or ""]).strip(", "),
             "valData": describe_sources(p[0] for p in args.val) if args.val else None,
             "parent": (init.get("manifest") or {}).get("id") if init else None,
         }
@@ -215,20 +223,16 @@ def _run(args: argparse.Namespace, stopper: _Stopper) -> int:
     pre = Preprocessing.from_manifest(config["preprocessing"])
     channels = model_kwargs.get("in_channels", 1)
 
-    train_set = _load_sets(config["train"], config["trainLabels"], pre, channels)
-    if config["val"]:
-        val_set = _load_sets(config["val"], config["valLabels"], pre, channels)
-    else:  # hold out every n-th slice
+    if config.get("dataset"):
+        train_set, val_set = load_dataset(config["dataset"], pre, channels)
+    else:
+        train_set = _load_sets(config["train"], config["trainLabels"], pre, channels)
+        val_set = _load_sets(config["val"], config["valLabels"], pre, channels) if config["val"] else SliceSet()
+    if not config["val"] and not config.get("dataset"):  # hold out every n-th slice
         n = max(2, int(round(1 / max(1e-6, args.val_fraction)))) if args.val_fraction > 0 else 0
-        val_set = SliceSet()
         if n and len(train_set) >= 2 * n:
-            keep = SliceSet()
-            for i in range(len(train_set)):
-                target = val_set if i % n == n // 2 else keep
-                target.images.append(train_set.images[i])
-                target.masks.append(train_set.masks[i])
-                target.sources.append(train_set.sources[i])
-            train_set = keep
+            val_set = train_set.take(i for i in range(len(train_set)) if i % n == n // 2)
+            train_set = train_set.take(i for i in range(len(train_set)) if i % n != n // 2)
     if len(train_set) == 0:
         raise UserFacingError("no training slices were found")
     if size is None and len({im.shape for im in train_set.images}) > 1:
@@ -241,6 +245,9 @@ def _run(args: argparse.Namespace, stopper: _Stopper) -> int:
     augment = AugmentConfig() if config["augment"] else AugmentConfig.none()
 
     start_epoch, step, best_dice, best_epoch, history = 0, 0, -1.0, 0, []
+    best_metrics: Optional[Dict[str, float]] = None
+    # Fine-tuning: the parent's metrics on the same held-out slices, the bar a new version must clear.
+    parent_metrics: Optional[Dict[str, float]] = None
     elapsed_before = 0.0
     if resume:
         model.load_state_dict(resume["state_dict"])
@@ -249,6 +256,7 @@ def _run(args: argparse.Namespace, stopper: _Stopper) -> int:
         best_dice, best_epoch = resume.get("bestValDice", -1.0), resume.get("bestEpoch", 0)
         history = resume.get("history", [])
         elapsed_before = resume.get("seconds", 0.0)
+        best_metrics, parent_metrics = resume.get("bestValMetrics"), resume.get("parentValMetrics")
 
     epochs = int(config["epochs"])
     batch = int(config["batchSize"])
@@ -260,8 +268,14 @@ def _run(args: argparse.Namespace, stopper: _Stopper) -> int:
          stepsPerEpoch=steps_per_epoch, parameters=sum(p.numel() for p in model.parameters()),
          resumedFromEpoch=start_epoch if resume else None)
 
+    if init and not resume and len(val_set):
+        parent_metrics = validate(model, val_set, list(size) if size else None, size_multiple, device)
+        emit("baseline", valDice=parent_metrics["dice"], valMetrics=parent_metrics, parent=config.get("parent"))
+        model.train()
+
     t0 = time.time() - elapsed_before
     val_dice: Optional[float] = history[-1].get("valDice") if history else None
+    val_metrics: Optional[Dict[str, float]] = resume.get("valMetrics") if resume else None
     stop_reason = "epochs"
     epoch = start_epoch
     val_seconds = 0.0
@@ -270,6 +284,7 @@ def _run(args: argparse.Namespace, stopper: _Stopper) -> int:
         return {"architecture": arch, "model_kwargs": model_kwargs, "state_dict": model.state_dict(),
                 "optimizer": optimizer.state_dict(), "train_config": config, "epoch": epoch_done, "step": step,
                 "valDice": val_dice, "bestValDice": best_dice, "bestEpoch": best_epoch, "history": history,
+                "valMetrics": val_metrics, "bestValMetrics": best_metrics, "parentValMetrics": parent_metrics,
                 "seconds": time.time() - t0, "sizeMultiple": size_multiple, "torch": torch.__version__}
 
     run_start, first_step, n_vals = time.time(), step, 0
@@ -282,9 +297,13 @@ def _run(args: argparse.Namespace, stopper: _Stopper) -> int:
             remaining = min(remaining, max(0.0, max_seconds - (time.time() - t0)))
         return remaining
 
+    weights = np.asarray(train_set.weights, dtype=np.float64)
+    weighted = len(weights) == len(train_set) and np.ptp(weights) > 0
     model.train()
     for epoch in range(start_epoch, epochs):
-        order = rng.permutation(len(train_set))
+        # Weighted slices (human corrections) are drawn proportionally more often.
+        order = rng.choice(len(train_set), len(train_set), p=weights / weights.sum()) if weighted \
+            else rng.permutation(len(train_set))
         running, running_n = 0.0, 0
         epoch_loss, epoch_n = 0.0, 0
         for b in range(steps_per_epoch):
@@ -330,7 +349,8 @@ def _run(args: argparse.Namespace, stopper: _Stopper) -> int:
         partial = stop_reason != "epochs"
         if len(val_set) and (epoch_done % args.val_every == 0 or epoch_done == epochs or partial):
             tv = time.time()
-            val_dice = validate(model, val_set, list(size) if size else None, size_multiple, device)
+            val_metrics = validate(model, val_set, list(size) if size else None, size_multiple, device)
+            val_dice = val_metrics["dice"]
             val_seconds += time.time() - tv
             n_vals += 1
             model.train()
@@ -341,6 +361,7 @@ def _run(args: argparse.Namespace, stopper: _Stopper) -> int:
             improved = True  # no validation data: the latest model is the best we know
         if improved:
             best_dice, best_epoch = (val_dice if val_dice is not None else -1.0), epoch_done
+            best_metrics = val_metrics
             save_checkpoint(out_dir / "best.pt", payload(epoch_done))
             emit("checkpoint", path=str(out_dir / "best.pt"), valDice=val_dice, epoch=epoch_done)
         save_checkpoint(out_dir / "last.pt", payload(epoch_done))
@@ -350,14 +371,17 @@ def _run(args: argparse.Namespace, stopper: _Stopper) -> int:
             break
 
     seconds = time.time() - t0
-    result = {"bestValDice": best_dice if best_dice >= 0 else None, "bestEpoch": best_epoch,
+    result = {"bestValDice": best_dice if best_dice >= 0 else None, "bestValMetrics": best_metrics,
+              "parentValMetrics": parent_metrics, "bestEpoch": best_epoch,
               "epochs": history[-1]["epoch"] if history else start_epoch, "steps": step, "seconds": round(seconds, 1),
               "checkpoint": str(out_dir / "best.pt"), "lastCheckpoint": str(out_dir / "last.pt"),
               "stopReason": stop_reason}
-    if args.export_onnx and stop_reason != "cancelled" and (out_dir / "best.pt").exists():
+    source = out_dir / f"{args.export_from}.pt"
+    if args.export_onnx and stop_reason != "cancelled" and source.exists():
         from .export import export_checkpoint
 
-        exported = export_checkpoint(out_dir / "best.pt", args.export_onnx, args.manifest_json)
+        exported = export_checkpoint(source, args.export_onnx, args.manifest_json, weights_out=args.export_weights)
+        result["exportedValMetrics"] = best_metrics if args.export_from == "best" else val_metrics
         result["onnx"] = exported["path"]
         result["parityMaxAbsDiff"] = exported["parity"]["maxAbsDiff"]
     emit("done", **result)

@@ -91,3 +91,38 @@ def test_unknown_architecture_lists_valid_names(synthetic_ct, tmp_path, capsys):
     code = train.main(["--arch", "nope", "--train", str(ct), str(seg), "--out-dir", str(tmp_path / "r")])
     ev = events(capsys.readouterr().out)
     assert code == 1 and "dra-unet" in ev[-1]["message"]
+
+
+def test_fine_tune_on_a_dataset_file_reports_the_parent_baseline(synthetic_ct, tmp_path, capsys):
+    import nibabel as nib
+
+    ct, seg = synthetic_ct
+    parent_dir = tmp_path / "parent"
+    assert train.main(["--model-kwargs", '{"base_filters": 4}', "--train", str(ct), str(seg), "--train-labels", "1,2",
+                       "--window", "60,400", "--size", "32", "--epochs", "1", "--batch-size", "2", "--threads", "2",
+                       "--out-dir", str(parent_dir)]) == 0
+    capsys.readouterr()
+    # The app writes binary masks; the second case is held out, the first has one slice weighted up.
+    binary = (np.asarray(nib.load(str(seg)).dataobj) > 0).astype(np.uint8)
+    nib.save(nib.Nifti1Image(binary, np.eye(4)), str(tmp_path / "mask.nii.gz"))
+    dataset = {"format": "medseg-finetune-dataset/1", "cases": [
+        {"id": "a", "image": "ct.nii.gz", "mask": "mask.nii.gz", "split": "train", "sliceWeights": [1, 1, 4, 1, 1, 1]},
+        {"id": "b", "image": "ct.nii.gz", "mask": "mask.nii.gz", "split": "validation"}]}
+    (tmp_path / "dataset.json").write_text(json.dumps(dataset))
+    assert train.main(["--dataset", str(tmp_path / "dataset.json"), "--init-checkpoint", str(parent_dir / "best.pt"),
+                       "--epochs", "2", "--batch-size", "2", "--threads", "2", "--out-dir", str(tmp_path / "ft")]) == 0
+    ev = events(capsys.readouterr().out)
+    assert ev[0]["event"] == "start" and ev[0]["trainSlices"] == 6 and ev[0]["valSlices"] == 6
+    baseline = next(e for e in ev if e["event"] == "baseline")
+    assert set(baseline["valMetrics"]) == {"dice", "iou", "precision", "recall"}
+    done = ev[-1]
+    assert done["parentValMetrics"] == baseline["valMetrics"]
+    assert done["bestValMetrics"]["dice"] == done["bestValDice"]
+
+
+def test_dataset_with_a_bad_split_is_a_user_error(synthetic_ct, tmp_path, capsys):
+    ct, seg = synthetic_ct
+    (tmp_path / "dataset.json").write_text(json.dumps({"format": "medseg-finetune-dataset/1", "cases": [
+        {"id": "a", "image": str(ct), "mask": str(seg), "split": "test"}]}))
+    code = train.main(["--dataset", str(tmp_path / "dataset.json"), "--out-dir", str(tmp_path / "r"), "--size", "32"])
+    assert code == 1 and "split 'test'" in events(capsys.readouterr().out)[-1]["message"]

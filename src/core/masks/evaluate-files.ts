@@ -2,6 +2,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FolderMetrics, MaskMetrics } from '../../shared/api';
+import type { Geometry } from '../../shared/image';
 import { UserError } from '../../shared/errors';
 import { readImage, readFormatOf } from '../io';
 import { labelsOnGrid } from '../imaging/resample-labels';
@@ -24,6 +25,12 @@ async function readMask(path: string) {
 function binarisedIfJpeg(path: string, data: ArrayLike<number>): ArrayLike<number> {
   if (readFormatOf(path)?.format !== 'jpeg') return data;
   return Uint8Array.from(data as ArrayLike<number>, (v) => (v >= JPEG_MASK_THRESHOLD ? 1 : 0));
+}
+
+/** A mask file's labels on `grid` (JPEG masks binarised to label 1, other grids resampled). */
+export async function readMaskOnGrid(path: string, grid: Geometry): Promise<Uint8Array> {
+  const mask = await readMask(path);
+  return Uint8Array.from(binarisedIfJpeg(path, labelsOnGrid(mask, grid)));
 }
 
 export async function evaluatePair(pred: string, truth: string, label?: number): Promise<MaskMetrics> {

@@ -60,6 +60,14 @@ export const recall = (pred: ArrayLike<number>, truth: ArrayLike<number>, label?
 
 /** Dice, IoU, precision and recall of `label` (any non-zero when absent); empty vs empty scores 1. */
 export function maskMetrics(pred: ArrayLike<number>, truth: ArrayLike<number>, label?: number): MaskMetrics {
-  const c = overlapCounts(pred, truth, label);
+  return metricsOf(overlapCounts(pred, truth, label));
+}
+
+export function metricsOf(c: OverlapCounts): MaskMetrics {
   return { dice: diceOf(c), iou: iouOf(c), precision: precisionOf(c), recall: recallOf(c) };
+}
+
+/** Counts of several cases pooled, so large cases weigh by their voxels (as the trainer's validation does). */
+export function addCounts(a: OverlapCounts, b: OverlapCounts): OverlapCounts {
+  return { truePositive: a.truePositive + b.truePositive, falsePositive: a.falsePositive + b.falsePositive, falseNegative: a.falseNegative + b.falseNegative };
 }

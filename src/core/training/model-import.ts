@@ -9,7 +9,7 @@ import type { ModelManifest } from '../../shared/manifest';
 import { manifestProblems } from '../../shared/manifest';
 import { UserError } from '../../shared/errors';
 import { embedManifest, loadModel, readManifest, segmentVolume } from '../inference';
-import { listModels, type ModelFolders } from './model-registry';
+import { listRootModels, type ModelFolders } from './model-registry';
 
 const NEEDED_FIELDS = 'id, name, version, architecture, input (channels, sizeMultiple, height/width), preprocessing (scale, mean, std, optional window), output (activation, threshold, labels)';
 
@@ -40,7 +40,7 @@ export async function importModel(folders: ModelFolders, file: string, given?: M
   if (!existsSync(file)) throw new UserError(`No such model file: ${file}`);
   const manifest = await manifestFor(file, given);
   if (!/^[A-Za-z0-9][\w.-]*$/.test(manifest.id)) throw new UserError(`The model id "${manifest.id}" must be letters, digits, '.', '_' or '-'.`);
-  const shipped = (await listModels({ ...folders, user: '' })).find((m) => m.id === manifest.id);
+  const shipped = (await listRootModels({ ...folders, user: '' })).find((m) => m.id === manifest.id && m.source === 'shipped');
   if (shipped) throw new UserError(`A shipped model already has the id "${manifest.id}": give the imported one another id.`);
 
   await mkdir(folders.user, { recursive: true });
@@ -60,5 +60,5 @@ export async function importModel(folders: ModelFolders, file: string, given?: M
       `${manifest.input.height ?? 'any'}×${manifest.input.width ?? 'any'}): ${(e as Error).message.split('\n')[0]}`);
   }
   await rename(staging, dest);
-  return { id: manifest.id, source: 'user', path: dest, manifest };
+  return { id: manifest.id, source: 'user', path: dest, manifest, weights: null, versions: 1 };
 }

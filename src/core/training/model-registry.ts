@@ -1,10 +1,12 @@
 // Finds installed models: shipped ones in the app's models/ folder and the user's store
-// (MEDSEG_HOME/models). Each .onnx file carries its own manifest.
+// (MEDSEG_HOME/models). Each .onnx file carries its own manifest. A model id names a lineage
+// (model-versions.ts): plain "id" is its current version, "id@1.2.0" a given one.
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ModelSummary } from '../../shared/api';
+import type { ModelSummary, ModelVersion } from '../../shared/api';
 import { UserError } from '../../shared/errors';
 import { readManifest } from '../inference/onnx-metadata';
+import { listVersions, type RootModel } from './model-versions';
 
 export interface ModelFolders {
   shipped: string;
@@ -19,13 +21,14 @@ async function onnxFiles(dir: string): Promise<string[]> {
   }
 }
 
-export async function listModels(folders: ModelFolders): Promise<ModelSummary[]> {
-  const found: ModelSummary[] = [];
+/** The models a user installed or the app ships, each at the version it came with. */
+export async function listRootModels(folders: ModelFolders): Promise<(RootModel & Pick<ModelSummary, 'manifest'>)[]> {
+  const found: (RootModel & Pick<ModelSummary, 'manifest'>)[] = [];
   for (const [source, dir] of [['shipped', folders.shipped], ['user', folders.user]] as const) {
     for (const path of await onnxFiles(dir)) {
       try {
         const manifest = await readManifest(path);
-        found.push({ id: manifest.id, source, path, manifest });
+        found.push({ id: manifest.id, source, path, version: manifest.version, manifest });
       } catch {
         // A model file without a valid manifest is not offered; `medseg models import` explains why.
       }
@@ -34,12 +37,45 @@ export async function listModels(folders: ModelFolders): Promise<ModelSummary[]>
   return found;
 }
 
-export async function findModel(folders: ModelFolders, id: string): Promise<ModelSummary> {
-  const models = await listModels(folders);
-  const model = models.find((m) => m.id === id) ?? models.find((m) => m.path === id);
-  if (!model) {
-    const known = models.map((m) => m.id).join(', ') || 'none installed';
+function summaryOf(root: RootModel, version: ModelVersion, versions: number): ModelSummary {
+  return { id: root.id, source: root.source, path: version.path, manifest: version.manifest, weights: version.weights, versions };
+}
+
+/** Every model at its current version. */
+export async function listModels(folders: ModelFolders): Promise<ModelSummary[]> {
+  const out: ModelSummary[] = [];
+  for (const root of await listRootModels(folders)) {
+    const versions = await listVersions(folders, root);
+    out.push(summaryOf(root, versions.find((v) => v.current)!, versions.length));
+  }
+  return out;
+}
+
+async function findRoot(folders: ModelFolders, id: string): Promise<RootModel> {
+  const roots = await listRootModels(folders);
+  const root = roots.find((m) => m.id === id) ?? roots.find((m) => m.path === id);
+  if (!root) {
+    const known = roots.map((m) => m.id).join(', ') || 'none installed';
     throw new UserError(`Unknown model "${id}". Installed models: ${known}.`);
   }
-  return model;
+  return root;
+}
+
+/** A lineage's root and all its versions (`id` may carry "@version"; it is ignored here). */
+export async function findLineage(folders: ModelFolders, ref: string): Promise<{ root: RootModel; versions: ModelVersion[] }> {
+  const root = await findRoot(folders, ref.split('@')[0]);
+  return { root, versions: await listVersions(folders, root) };
+}
+
+/** "id" → its current version; "id@version" → that version; a path → the model file there. */
+export async function findModel(folders: ModelFolders, ref: string): Promise<ModelSummary> {
+  const at = ref.lastIndexOf('@');
+  const [id, wanted] = at > 0 ? [ref.slice(0, at), ref.slice(at + 1)] : [ref, null];
+  const root = await findRoot(folders, id);
+  const versions = await listVersions(folders, root);
+  const version = wanted === null ? versions.find((v) => v.current)! : versions.find((v) => v.version === wanted);
+  if (!version) {
+    throw new UserError(`Model ${root.id} has no version ${wanted}; it has ${versions.map((v) => v.version).join(', ')}.`);
+  }
+  return summaryOf(root, version, versions.length);
 }

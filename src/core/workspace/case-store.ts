@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
-import type { CaseSummary, SaveCaseRequest, UploadedFile } from '../../shared/api';
+import type { CaseSplit, CaseSummary, SaveCaseRequest, UploadedFile } from '../../shared/api';
 import type { Geometry } from '../../shared/image';
 import type { LabelDefinition } from '../../shared/manifest';
 import { voxelCount } from '../../shared/image';
@@ -15,7 +15,7 @@ import { writeFileAtomic } from './atomic-file';
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
 
-interface CaseRecord extends CaseSummary {
+export interface CaseRecord extends CaseSummary {
   geometry: Geometry;
   labels: LabelDefinition[];
 }
@@ -58,10 +58,17 @@ export class CaseStore {
     const record: CaseRecord = {
       id, name: basename(source), source: resolve(source), openedAt: new Date().toISOString(),
       savedAt: sameGrid ? previous!.savedAt : null, proposedBy: sameGrid ? previous!.proposedBy : null,
-      reviewed: sameGrid ? previous!.reviewed : false, geometry, labels: previous?.labels ?? DEFAULT_LABELS,
+      reviewed: sameGrid ? previous!.reviewed : false, split: previous?.split ?? null,
+      geometry, labels: previous?.labels ?? DEFAULT_LABELS,
     };
     await writeFileAtomic(join(folder, 'case.json'), JSON.stringify(record, null, 2));
     return { record, work: sameGrid && record.savedAt ? await this.loadWork(id, voxelCount(geometry)) : null };
+  }
+
+  /** The autosaved labelmap and provenance of a case, or null when it has none. */
+  async work(id: string): Promise<SavedWork | null> {
+    const record = await this.get(id);
+    return record.savedAt ? this.loadWork(id, voxelCount(record.geometry)) : null;
   }
 
   private async loadWork(id: string, voxels: number): Promise<SavedWork | null> {
@@ -97,12 +104,39 @@ export class CaseStore {
     return summaryOf(updated);
   }
 
-  async recent(limit = 20): Promise<CaseSummary[]> {
+  /**
+   * Marks a case ready for training, or not. The first review fixes its split for good, so a
+   * held-out case never leaks into training: every fifth reviewed case, starting with the second,
+   * is held out (2nd, 7th, 12th, …), unless the caller names the split.
+   */
+  async review(id: string, reviewed: boolean, split?: CaseSplit): Promise<CaseSummary> {
+    const record = await this.get(id);
+    if (reviewed && !record.savedAt) throw new UserError(`Case ${record.name} has no saved mask to review yet.`);
+    let assigned = split ?? record.split ?? null;
+    if (reviewed && assigned === null) {
+      const others = (await this.records()).filter((r) => r.id !== id && r.split);
+      const heldOut = others.filter((r) => r.split === 'validation').length;
+      assigned = heldOut < Math.ceil(others.length / 5) ? 'validation' : 'train';
+    }
+    const updated: CaseRecord = { ...record, reviewed, split: assigned };
+    await writeFileAtomic(join(this.folder(id), 'case.json'), JSON.stringify(updated, null, 2));
+    return summaryOf(updated);
+  }
+
+  private async records(): Promise<CaseRecord[]> {
     let ids: string[] = [];
     try { ids = await readdir(join(this.root, 'cases')); } catch { return []; }
     const records = await Promise.all(ids.map((id) => this.get(id).catch(() => null)));
-    return records.filter((r): r is CaseRecord => r !== null)
-      .sort((a, b) => b.openedAt.localeCompare(a.openedAt)).slice(0, limit).map(summaryOf);
+    return records.filter((r): r is CaseRecord => r !== null);
+  }
+
+  async recent(limit = 20): Promise<CaseSummary[]> {
+    return (await this.records()).sort((a, b) => b.openedAt.localeCompare(a.openedAt)).slice(0, limit).map(summaryOf);
+  }
+
+  /** Every reviewed case, in a stable order (by id), with its grid and labels. */
+  async reviewed(): Promise<CaseRecord[]> {
+    return (await this.records()).filter((r) => r.reviewed).sort((a, b) => a.id.localeCompare(b.id));
   }
 
   /** Stores uploaded files under uploads/<content hash>/ and returns the path to open (file or folder). */
@@ -125,6 +159,6 @@ export class CaseStore {
   }
 }
 
-function summaryOf({ id, name, source, openedAt, savedAt, proposedBy, reviewed }: CaseRecord): CaseSummary {
-  return { id, name, source, openedAt, savedAt, proposedBy, reviewed };
+function summaryOf({ id, name, source, openedAt, savedAt, proposedBy, reviewed, split }: CaseRecord): CaseSummary {
+  return { id, name, source, openedAt, savedAt, proposedBy, reviewed, split: split ?? null };
 }

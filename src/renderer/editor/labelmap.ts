@@ -8,9 +8,8 @@ import type { Geometry } from '../../shared/image';
 import { renderLabelSliceRGBA, type LabelColors } from './label-rendering';
 import { sliceCount, sliceView, type Orientation, type SliceRect, type SliceView, type VoxelBox, wholeBox } from './slices';
 
-/** Who set a voxel last. Fine-tuning and metrics read it. */
-export const Provenance = { None: 0, Model: 1, Human: 2 } as const;
-export type ProvenanceValue = (typeof Provenance)[keyof typeof Provenance];
+export { Provenance, type ProvenanceValue } from '../../shared/provenance';
+import { Provenance, type ProvenanceValue } from '../../shared/provenance';
 
 export type ChangeSource = 'edit' | 'model' | 'history' | 'load';
 

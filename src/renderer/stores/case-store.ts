@@ -178,7 +178,7 @@ export const useCaseStore = defineStore('case', () => {
   function openLocal(img: VolumeImage, name: string): void {
     const now = new Date().toISOString();
     load({
-      summary: { id: `local:${name}`, name, source: name, openedAt: now, savedAt: null, proposedBy: null, reviewed: false },
+      summary: { id: `local:${name}`, name, source: name, openedAt: now, savedAt: null, proposedBy: null, reviewed: false, split: null },
       image: img, labelmap: null, provenance: null, labels: [{ value: 1, name: 'label 1', color: '#e6194b' }], warnings: [],
     }, true);
   }

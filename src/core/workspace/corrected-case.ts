@@ -1,0 +1,32 @@
+// A corrected case made from files (`medseg cases add`): the mask becomes the labelmap and the
+// provenance says, voxel by voxel, whether the mask kept what the model proposed or a human changed it.
+import { Provenance } from '../../shared/provenance';
+
+/**
+ * A binary mask (one non-zero value, e.g. 255 in a PNG) becomes `label`; a mask with several
+ * values keeps them, as a multi-label labelmap.
+ */
+export function maskAsLabels(mask: Uint8Array, label: number): Uint8Array {
+  let value = 0;
+  for (const v of mask) {
+    if (v === 0 || v === value) continue;
+    if (value !== 0) return mask;
+    value = v;
+  }
+  return value === 0 || value === label ? mask : mask.map((v) => (v === 0 ? 0 : label));
+}
+
+/**
+ * Provenance of a corrected labelmap: where it equals the model's proposal the voxel is the
+ * model's (or nobody's, when both are background), where it differs a human set it. Without a
+ * proposal every labelled voxel was drawn by a human.
+ */
+export function correctedProvenance(labels: Uint8Array, proposal: Uint8Array | null): Uint8Array {
+  const provenance = new Uint8Array(labels.length);
+  for (let i = 0; i < labels.length; i++) {
+    const proposed = proposal ? proposal[i] : 0;
+    if (labels[i] !== proposed) provenance[i] = Provenance.Human;
+    else if (labels[i] !== 0) provenance[i] = proposal ? Provenance.Model : Provenance.Human;
+  }
+  return provenance;
+}
