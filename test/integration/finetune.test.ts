@@ -3,7 +3,8 @@
 // held-out cases. Also: a worse version is refused, and a killed trainer changes nothing.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FinetuneJob, StudioApi, StudioEvent } from '../../src/shared/api';
@@ -163,3 +164,49 @@ describe.sequential('fine-tuning', () => {
     await expect(studio.startFinetune({ model: MODEL })).rejects.toThrow(/needs reviewed cases both to train on and to hold out; it has 1 training and 0 held-out/);
   });
 });
+
+/** The CLI as a user runs it; resolves with its exit code and output. */
+function medseg(home: string, ...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['bin/medseg.mjs', ...args], { env: { ...process.env, MEDSEG_HOME: home } });
+    let stdout = '', stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+test('from a terminal: add corrected cases, fine-tune with JSON-line progress, list versions, evaluate them', async () => {
+  const home = join(root, 'cli-home');
+  mkdirSync(join(home, 'models'), { recursive: true });
+  for (const ext of ['onnx', 'pt']) copyFileSync(join(root, 'shipped', `${MODEL}.${ext}`), join(home, 'models', `${MODEL}.${ext}`));
+  for (const seed of [1, 2, 3]) {
+    const files = await writeDiscCase(join(root, 'cli-data'), `case${seed}`, 'B', seed);
+    const added = await medseg(home, 'cases', 'add', files.image, '--mask', files.mask, '--model', MODEL, '--device', 'cpu');
+    expect(added.status, added.stderr).toBe(0);
+  }
+  const listed = JSON.parse((await medseg(home, 'cases')).stdout);
+  expect(listed.map((c: { split: string }) => c.split).sort()).toEqual(['train', 'train', 'validation']);
+
+  const run = await medseg(home, 'finetune', '--model', MODEL, '--epochs', '4', '--device', 'cpu');
+  expect(run.status, run.stderr).toBe(0);
+  const lines = run.stdout.trim().split('\n');
+  const progress = lines.filter((l) => l.startsWith('{"event":"progress"')).map((l) => JSON.parse(l));
+  expect(progress.length).toBeGreaterThan(2);
+  expect(progress.at(-1)).toMatchObject({ epoch: 4 });
+  expect(progress.every((p) => typeof p.loss === 'number' && 'valDice' in p && 'etaSeconds' in p)).toBe(true);
+  const job = JSON.parse(lines.slice(lines.findIndex((l) => l === '{')).join('\n'));
+  expect(job).toMatchObject({ state: 'done', parent: `${MODEL}@1.0.0`, result: { version: '1.1.0' } });
+
+  const versions = JSON.parse((await medseg(home, 'models', 'versions', MODEL)).stdout);
+  expect(versions.map((v: { ref: string }) => v.ref)).toEqual([`${MODEL}@1.0.0`, `${MODEL}@1.1.0`]);
+  const evaluation = JSON.parse((await medseg(home, 'eval', '--model', MODEL)).stdout);
+  expect(evaluation.versions.map((v: { ref: string }) => v.ref)).toEqual([`${MODEL}@1.0.0`, `${MODEL}@1.1.0`]);
+  expect(Object.keys(evaluation.versions[0].metrics)).toEqual(['dice', 'iou', 'precision', 'recall']);
+
+  const use = await medseg(home, 'models', 'use', `${MODEL}@1.0.0`);
+  expect(JSON.parse(use.stdout).find((v: { current: boolean }) => v.current).version).toBe('1.0.0');
+  const unknown = await medseg(home, 'models', 'use', `${MODEL}@9.9.9`);
+  expect(unknown.status).toBe(1);
+  expect(unknown.stderr.trim()).toBe(`medseg: Model ${MODEL} has no version 9.9.9. See \`medseg models versions ${MODEL}\`.`);
+}, 240_000);
