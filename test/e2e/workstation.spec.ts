@@ -134,6 +134,7 @@ test('scrolls slices, reads out voxels and changes the window', async () => {
 test('auto-segments the case with a model as one undoable step', async () => {
   await page.getByTitle('Look for new models').click();
   await expect(page.getByTestId('model-select')).toContainText('E2E threshold model');
+  await page.getByTestId('model-select').selectOption('e2e-threshold');
   await page.getByTestId('model-card-button').click();
   await expect(page.getByTestId('model-card')).toContainText('bright cube segmentation');
   await expect(page.getByTestId('model-card')).toContainText('dice 1');

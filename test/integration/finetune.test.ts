@@ -80,6 +80,7 @@ describe.sequential('fine-tuning', () => {
     expect(versions.map((v) => [v.version, v.current])).toEqual([['1.0.0', false], ['1.1.0', true]]);
     expect(versions[1].record).toMatchObject({ parent: `${MODEL}@1.0.0`, heldOutCases: ['case2.nii.gz'], gate: { promoted: true } });
     expect(versions[1].manifest).toMatchObject({ version: '1.1.0', parent: `${MODEL}@1.0.0` });
+    expect(versions[1].weights).not.toBeNull(); // a fine-tuned version can be fine-tuned again
     const listed = (await studio.listModels()).find((m) => m.id === MODEL)!;
     expect(listed.manifest.version).toBe('1.1.0');
 

@@ -113,7 +113,7 @@ export class FinetuneJobs {
         '--epochs', String(epochs), '--batch-size', '4', '--lr', String(FINETUNE_LR), '--device', request.device ?? 'auto',
         '--threads', String(threads), '--log-every', '5', '--out-dir', join(work, 'run'),
         // The last epoch, not the best one: choosing by the held-out cases would flatter the gate that judges on them.
-        '--export-from', 'last', '--export-onnx', join(reservation.dir, 'model.onnx'), '--export-weights', join(reservation.dir, 'weights.pt'),
+        '--export-from', 'last', '--export-onnx', join(reservation.dir, 'model.onnx'), '--export-weights', join(reservation.dir, 'model.pt'),
         '--manifest-json', manifestFile], { env: python.env, stdio: ['ignore', 'pipe', 'pipe'] });
       const job: FinetuneJob = {
         jobId, model: parent.id, parent: parentRef, state: 'running', message: 'Loading the reviewed cases…',

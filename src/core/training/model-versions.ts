@@ -2,7 +2,7 @@
 // fine-tuning made from it. Each version is an immutable folder; which one is "current" is a
 // separate small file, so promoting or restoring a version never touches a model file.
 //
-//   <user store>/versions/<model id>/<version>/model.onnx, weights.pt, version.json (written last)
+//   <user store>/versions/<model id>/<version>/model.onnx, model.pt (weights), version.json (written last)
 //   <user store>/versions/<model id>/current.json   {"version": "1.2.0"}  (absent: the root is current)
 //
 // A folder without version.json is a reservation of a job still running, or the remains of one

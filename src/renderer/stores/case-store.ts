@@ -66,12 +66,12 @@ export const useCaseStore = defineStore('case', () => {
     saveTimer = setTimeout(() => { saveTimer = null; void save(); }, AUTOSAVE_DELAY_MS);
   }
 
-  /** Saves now if anything changed; resolves when the workspace has it. */
-  async function save(): Promise<void> {
+  /** Saves now if anything changed (or always, with `force`); resolves when the workspace has it. */
+  async function save(force = false): Promise<void> {
     if (saveTimer) { clearTimeout(saveTimer); saveTimer = null; }
     if (saving) await saving;
     const lm = labelmap.value, s = summary.value;
-    if (!lm || !s || local.value || saveState.value === 'saved') return;
+    if (!lm || !s || local.value || (saveState.value === 'saved' && !force)) return;
     const seq = changeSeq;
     saveState.value = 'saving';
     saving = (async () => {
@@ -274,6 +274,21 @@ export const useCaseStore = defineStore('case', () => {
     markDirty();
   }
 
+  /** Marks the case ready for training (after saving what is on screen), or takes it back. */
+  async function setReviewed(reviewed: boolean): Promise<void> {
+    const s = summary.value;
+    if (!s || local.value) return;
+    try {
+      await save(!savedAt.value);
+      const updated = await studio().reviewCase({ caseId: s.id, reviewed });
+      if (summary.value?.id === s.id) summary.value = updated;
+      notices.info(reviewed ? `${updated.name} is ready for training (${updated.split === 'validation' ? 'held out for validation' : 'training case'}).`
+        : `${updated.name} is no longer used for training.`);
+    } catch (e) {
+      notices.error(e, 'Could not change the review state');
+    }
+  }
+
   async function exportMask(out: string): Promise<ExportMaskResult | null> {
     const lm = labelmap.value, s = summary.value;
     if (!lm || !s || local.value) return null;
@@ -288,6 +303,6 @@ export const useCaseStore = defineStore('case', () => {
   return {
     summary, local, image, labelmap, history, controller, labels, proposedBy, recent, busy, saveState, savedAt, undo, labelCounts,
     openPath, openSample, openUploaded, openLocal, refreshRecent, save, interpolate, removeIslands, keepLargest,
-    undoStep, redoStep, applyModelResult, addLabel, updateLabel, exportMask, recount, messageOf,
+    undoStep, redoStep, applyModelResult, addLabel, updateLabel, setReviewed, exportMask, recount, messageOf,
   };
 });
