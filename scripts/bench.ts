@@ -12,6 +12,7 @@ import { findPythonRuntime } from '../src/core/training/python-runtime';
 import { appRoot, medsegHome } from '../src/core/paths';
 import { dice } from '../src/core/masks/metrics';
 import { labelsOnGrid } from '../src/core/imaging/resample-labels';
+import { editorBench } from './bench/editor-bench';
 
 const THREADS = 2;
 const SHARED_DATA = join(appRoot(), '..', 'shared', 'data');
@@ -104,7 +105,9 @@ async function main() {
     io.readDicomSeriesSeconds = 'skipped: no ../shared/data';
     segment.volumeSeconds = 'skipped: no ../shared/data';
   }
-  process.stdout.write(JSON.stringify({ inference, io, segment }, null, 2) + '\n');
+  log('editor + viewer: headless Chromium');
+  const { editor, viewer } = await editorBench();
+  process.stdout.write(JSON.stringify({ inference, io, segment, editor, viewer }, null, 2) + '\n');
 }
 
 try {

@@ -1,6 +1,6 @@
 // `window.__medsegBench`, installed only when the address has "#…&bench": the renderer half of
-// `npm run bench` (test/e2e/bench.ts drives it). It times a brush stamp (apply + label redraw + Konva
-// draw) on a 512² slice and a slice switch (image + labels + draw) on a synthetic 512×512×200 volume.
+// `npm run bench` (scripts/bench/editor-bench.ts drives it). It times a brush stamp (apply + label redraw + Konva
+// draw of the layers an edit changes) on a 512² slice and a slice switch (image + labels + draw) on a synthetic 512×512×200 volume.
 import { nextTick } from 'vue';
 import type { VolumeImage } from '../../shared/image';
 import { useCaseStore } from '../stores/case-store';
@@ -83,12 +83,40 @@ export function installBenchHook(): void {
         const t0 = performance.now();
         controller.pointerDown(event);
         controller.pointerUp(event);
-        v.drawNow();
+        v.drawEdits();
         const t = performance.now() - t0;
         if (n >= 5) times.push(t); // the first stamps warm up the JIT
         if (n % 10 === 0) await frame();
       }
       return summarise(times);
+    },
+
+    /**
+     * Undo memory of typical work on the open volume: 20 brush strokes and one model run over the
+     * whole volume (the synthetic organ), as bytes held by the history per voxel it can restore.
+     */
+    async undoMemory(): Promise<{ bytes: number; changedVoxels: number; bytesPerChangedVoxel: number; brushBytesPerChangedVoxel: number }> {
+      const controller = cases.controller, history = cases.history, labelmap = cases.labelmap, image = cases.image;
+      if (!controller || !history || !labelmap || !image) throw new Error('No case open');
+      history.clear();
+      tools.selectTool('brush');
+      controller.settings.brushRadius = 10;
+      const k = view.sliceIndex('axial');
+      const [nx, ny] = view.size;
+      for (let s = 0; s < 20; s++) {
+        const v = 40 + ((s * 23) % (ny - 80));
+        const at = (u: number) => ({ u, v, orientation: 'axial' as const, sliceIndex: k });
+        controller.pointerDown(at(30));
+        for (let u = 30; u < nx - 30; u += 4) controller.pointerMove(at(u));
+        controller.pointerUp(at(nx - 30));
+      }
+      const brushBytesPerChangedVoxel = history.bytesUsed() / history.changedVoxels();
+      const organ = new Uint8Array(labelmap.labels.length);
+      for (let n = 0; n < organ.length; n++) organ[n] = Number(image.data[n]) >= 60 ? 1 : 0;
+      history.transaction('Model run (bench)', () => labelmap.applyModelResult(organ, { keepHumanEdits: true }));
+      await frame();
+      const bytes = history.bytesUsed(), changedVoxels = history.changedVoxels();
+      return { bytes, changedVoxels, bytesPerChangedVoxel: bytes / changedVoxels, brushBytesPerChangedVoxel };
     },
 
     /** Steps the axial view through slices: store update → render image + labels → draw. */

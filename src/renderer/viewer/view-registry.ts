@@ -7,8 +7,10 @@ export interface SliceViewHandle {
   orientation: Orientation;
   /** Re-renders image and labels of the current slice and draws every layer now (not at the next frame). */
   renderNow(): void;
-  /** Draws the layers now (after an edit has already updated the label buffer). */
+  /** Draws every layer now (after a slice change has updated the buffers). */
   drawNow(): void;
+  /** Draws now the layers an edit changes (labels, tool overlay), as the app's next frame would. */
+  drawEdits(): void;
   /** Redraws the tool overlay (after a keyboard action changed the tool's state). */
   refreshOverlay(): void;
   transform(): ViewTransform | null;
