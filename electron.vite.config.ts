@@ -1,6 +1,17 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import vue from '@vitejs/plugin-vue';
+import type { Plugin } from 'vite';
+
+/**
+ * The page's CSP allows no inline styles and no WebSocket; Vite's dev server needs both (it injects
+ * CSS as <style> and reloads over ws). Relaxed for `electron-vite dev` only, never in a build.
+ */
+const devServerCsp: Plugin = {
+  name: 'medseg-dev-server-csp',
+  apply: 'serve',
+  transformIndexHtml: (html) => html.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'").replace("connect-src 'self'", "connect-src 'self' ws:"),
+};
 
 // itk-wasm and onnxruntime-node load WASM / native files from their own package folders at run time,
 // so they stay external (electron-vite externalizes dependencies by default). The engine's worker
@@ -29,6 +40,6 @@ export default defineConfig({
   renderer: {
     root: resolve(__dirname, 'src/renderer'),
     build: { rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } } },
-    plugins: [vue()],
+    plugins: [vue(), devServerCsp],
   },
 });

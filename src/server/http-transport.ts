@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { STUDIO_METHODS, type StudioApi, type StudioEvent } from '../shared/api';
+import { callProblem, STUDIO_METHODS, type StudioApi, type StudioEvent } from '../shared/api';
 import { isUserError } from '../shared/errors';
 import { decodeEnvelope, encodeEnvelope } from '../shared/binary-envelope';
 
@@ -82,6 +82,8 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
       try {
         const args = decodeEnvelope(await readBody(req));
         if (!Array.isArray(args)) return send(400, { ok: false, error: 'arguments must be an array' });
+        const problem = callProblem(method, args);
+        if (problem) return send(400, { ok: false, error: problem });
         const fn = options.studio[method as keyof StudioApi] as (...a: unknown[]) => Promise<unknown>;
         return send(200, { ok: true, value: await fn(...args) });
       } catch (e) {

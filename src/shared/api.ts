@@ -1,5 +1,6 @@
 // The one contract every host (Electron IPC, browser-mode HTTP, CLI) speaks. Transports walk
-// STUDIO_METHODS, so a new method is added here and in core/studio.ts, never in three transports.
+// STUDIO_METHODS (from STUDIO_METHOD_ARGUMENTS, which must name every method: a missing one is a
+// type error), so a new method is added here and in core/studio.ts, never in three transports.
 import type { ImageInfo, VolumeImage } from './image';
 import type { LabelDefinition, ModelManifest } from './manifest';
 
@@ -298,17 +299,50 @@ export interface StudioApi {
   evaluateVersions(model: string): Promise<VersionEvaluation>;
 }
 
-export const STUDIO_METHODS = [
-  'imageInfo', 'listModels', 'segment', 'segmentBatch', 'evaluate', 'evaluateFolders', 'importModel',
-  'openCase', 'openUploadedCase', 'openSampleCase', 'recentCases', 'segmentCase', 'cancelJob', 'saveCase', 'exportMask',
-  'reviewCase', 'addCase', 'startFinetune', 'finetuneJobs', 'modelVersions', 'setCurrentVersion', 'evaluateVersions',
-] as const satisfies readonly (keyof StudioApi)[];
+/** What each method takes, argument by argument: what a host checks before calling the engine. */
+export type ArgumentKind = 'string' | 'request' | 'files';
+
+export const STUDIO_METHOD_ARGUMENTS = {
+  imageInfo: ['string'], listModels: [], segment: ['request'], segmentBatch: ['request'], evaluate: ['request'],
+  evaluateFolders: ['request'], importModel: ['request'],
+  openCase: ['string'], openUploadedCase: ['files'], openSampleCase: [], recentCases: [], segmentCase: ['request'],
+  cancelJob: ['string'], saveCase: ['request'], exportMask: ['request'],
+  reviewCase: ['request'], addCase: ['request'], startFinetune: ['request'], finetuneJobs: [], modelVersions: ['string'],
+  setCurrentVersion: ['string'], evaluateVersions: ['string'],
+} as const satisfies Record<keyof StudioApi, readonly ArgumentKind[]>;
+
+export const STUDIO_METHODS = Object.keys(STUDIO_METHOD_ARGUMENTS) as (keyof StudioApi)[];
+
+function isPlainData(value: unknown, depth = 0): boolean {
+  if (depth > 8) return false;
+  if (value === null || ['string', 'number', 'boolean', 'undefined'].includes(typeof value)) return true;
+  if (value instanceof Uint8Array) return true;
+  if (Array.isArray(value)) return value.every((v) => isPlainData(v, depth + 1));
+  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.values(value as object).every((v) => isPlainData(v, depth + 1));
+  }
+  return false;
+}
+
+/**
+ * Why a call may not go to the engine (unknown method, wrong arguments), or null when it may. Hosts
+ * call this on everything a page sends; the engine then checks the values themselves.
+ */
+export function callProblem(method: string, args: unknown[]): string | null {
+  if (!Object.hasOwn(STUDIO_METHOD_ARGUMENTS, method)) return `no such method: ${method}`;
+  const kinds: readonly ArgumentKind[] = STUDIO_METHOD_ARGUMENTS[method as keyof StudioApi];
+  if (args.length !== kinds.length) return `${method} takes ${kinds.length} argument(s), got ${args.length}`;
+  for (const [i, kind] of kinds.entries()) {
+    const a = args[i];
+    const ok = kind === 'string' ? typeof a === 'string'
+      : kind === 'files' ? Array.isArray(a) && a.every((f) => typeof f?.name === 'string' && f.bytes instanceof Uint8Array)
+      : typeof a === 'object' && a !== null && !Array.isArray(a);
+    if (!ok || !isPlainData(a)) return `argument ${i + 1} of ${method} must be ${kind === 'request' ? 'a plain request object' : kind === 'files' ? 'a list of {name, bytes}' : 'a string'}`;
+  }
+  return null;
+}
 
 /** Where the contract carries file paths, so a host can check them (browser mode confines them). */
 export const PATH_FIELDS: readonly string[] = ['path', 'input', 'inputs', 'out', 'outDir', 'pred', 'truth', 'file', 'mask'];
 export const METHODS_TAKING_A_PATH: readonly (keyof StudioApi)[] = ['imageInfo', 'openCase'];
 
-// Every contract method must be listed: a missing name is a type error here.
-type Unlisted = Exclude<keyof StudioApi, (typeof STUDIO_METHODS)[number]>;
-const _allListed: Unlisted extends never ? true : never = true;
-void _allListed;

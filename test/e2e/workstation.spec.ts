@@ -30,6 +30,7 @@ test.beforeAll(async ({ browser }) => {
   writeThresholdModel(join(E2E_HOME, 'models'));
   page = await browser.newPage();
   page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) pageErrors.push(m.text()); });
 });
 
 test.afterAll(async () => {
