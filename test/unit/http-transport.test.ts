@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { STUDIO_METHODS, type StudioApi } from '../../src/shared/api';
+import { STUDIO_METHOD_ARGUMENTS, STUDIO_METHODS, type StudioApi } from '../../src/shared/api';
 import { UserError } from '../../src/shared/errors';
 import { startStudioServer, type StudioServer } from '../../src/server/http-transport';
 import { decodeEnvelope, encodeEnvelope } from '../../src/shared/binary-envelope';
@@ -34,11 +34,18 @@ test('listens on loopback with a token in the printed URL', () => {
   expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]{20,}$/);
 });
 
-test('every contract method is reachable with its arguments', async () => {
+test('every contract method is reachable with its arguments; misshapen calls are refused', async () => {
+  const sample = { string: 'x', request: { a: 1 }, files: [{ name: 'a.png', bytes: new Uint8Array([1, 2]) }] };
   for (const method of STUDIO_METHODS) {
     if (method === 'imageInfo') continue;
-    expect(await reply(await api(method, [{ a: 1 }]))).toEqual({ ok: true, value: { method, args: [{ a: 1 }] } });
+    const args = STUDIO_METHOD_ARGUMENTS[method].map((kind) => sample[kind]);
+    expect(await reply(await api(method, args))).toEqual({ ok: true, value: { method, args } });
   }
+  const before = calls.length;
+  const refused = await api('segment', ['not a request']);
+  expect(refused.status).toBe(400);
+  expect(await reply(refused)).toEqual({ ok: false, error: 'argument 1 of segment must be a plain request object' });
+  expect(calls.length).toBe(before);
 });
 
 test('user errors come back as messages, unknown methods and wrong tokens are refused', async () => {
