@@ -13,7 +13,7 @@ const USAGE = `usage:
   medseg models import <file.onnx> [--manifest m.json]
   medseg segment <file|folder> --model <id> --out <mask.nii.gz|mask.png> [--device auto|cpu|cuda]
   medseg segment <file|folder>... --model <id> --out <DIR>/   (several images, model loaded once)
-  medseg eval --pred <mask|DIR> --truth <mask|DIR> [--label N]
+  medseg eval --pred <mask|DIR> --truth <mask|DIR> [--label N] [--truth-label N]
   medseg eval --model <id> [--workspace DIR]     (every version on the held-out reviewed cases)
   medseg models versions <id>
   medseg models use <id>@<version>
@@ -30,6 +30,13 @@ const SPLITS: CaseSplit[] = ['train', 'validation'];
 function deviceOf(value: string | undefined): Device {
   if (!DEVICES.includes(value as Device)) throw new UsageError(`--device must be one of ${DEVICES.join(', ')}`);
   return value as Device;
+}
+
+function labelOf(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const label = Number(value);
+  if (!(Number.isInteger(label) && label >= 0 && label < 256)) throw new UsageError(`${flag} must be an integer 0–255`);
+  return label;
 }
 
 function splitOf(value: string | undefined): CaseSplit | undefined {
@@ -65,6 +72,7 @@ function parse(rest: string[]) {
       pred: { type: 'string' },
       truth: { type: 'string' },
       label: { type: 'string' },
+      'truth-label': { type: 'string' },
       manifest: { type: 'string' },
       workspace: { type: 'string' },
       mask: { type: 'string' },
@@ -125,9 +133,10 @@ async function run(studio: StudioApi, jobEvents: Map<string, (job: FinetuneJob) 
     }
     case 'eval': {
       if (values.model) return studio.evaluateVersions(values.model);
-      const label = values.label === undefined ? undefined : Number(values.label);
-      if (label !== undefined && !(Number.isInteger(label) && label >= 0 && label < 256)) throw new UsageError('--label must be an integer 0–255');
-      const request = { pred: resolve(required(values.pred, '--pred')), truth: resolve(required(values.truth, '--truth')), label };
+      const request = {
+        pred: resolve(required(values.pred, '--pred')), truth: resolve(required(values.truth, '--truth')),
+        label: labelOf(values.label, '--label'), truthLabel: labelOf(values['truth-label'], '--truth-label'),
+      };
       return isDirectory(request.pred) ? studio.evaluateFolders(request) : studio.evaluate(request);
     }
     case 'cases': {

@@ -112,8 +112,8 @@ export function createStudio(options: StudioOptions = {}): StudioApi {
       }
     },
 
-    evaluate: ({ pred, truth, label }: EvaluateRequest) => evaluatePair(pred, truth, label),
-    evaluateFolders: ({ pred, truth, label }: EvaluateRequest) => evaluateFolders(pred, truth, label),
+    evaluate: ({ pred, truth, label, truthLabel }: EvaluateRequest) => evaluatePair(pred, truth, label, truthLabel),
+    evaluateFolders: ({ pred, truth, label, truthLabel }: EvaluateRequest) => evaluateFolders(pred, truth, label, truthLabel),
     importModel: ({ file, manifest }) => importModel(folders, file, manifest),
 
     openCase,

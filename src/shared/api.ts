@@ -90,6 +90,8 @@ export interface EvaluateRequest {
   truth: string;
   /** Compare this label value only; any non-zero label when absent. */
   label?: number;
+  /** The truth's value for the structure when it differs from the prediction's (a multi-organ truth). */
+  truthLabel?: number;
 }
 
 export interface MaskMetrics {

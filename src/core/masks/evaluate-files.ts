@@ -33,9 +33,22 @@ export async function readMaskOnGrid(path: string, grid: Geometry): Promise<Uint
   return Uint8Array.from(binarisedIfJpeg(path, labelsOnGrid(mask, grid)));
 }
 
-export async function evaluatePair(pred: string, truth: string, label?: number): Promise<MaskMetrics> {
+const isJpeg = (path: string) => readFormatOf(path)?.format === 'jpeg';
+
+/** 1 where the mask holds `value` (any non-zero value when absent), else 0. */
+function foreground(data: ArrayLike<number>, value?: number): Uint8Array {
+  return Uint8Array.from(data as ArrayLike<number>, (v) => ((value === undefined ? v !== 0 : v === value) ? 1 : 0));
+}
+
+/**
+ * Metrics of `label` in the prediction (any non-zero when absent) against `truthLabel` in the truth
+ * (default: the same label), so a one-label prediction can be scored on a multi-organ truth.
+ */
+export async function evaluatePair(pred: string, truth: string, label?: number, truthLabel?: number): Promise<MaskMetrics> {
   const [p, t] = await Promise.all([readMask(pred), readMask(truth)]);
-  return maskMetrics(binarisedIfJpeg(pred, p.data), binarisedIfJpeg(truth, labelsOnGrid(t, p)), readFormatOf(truth)?.format === 'jpeg' ? undefined : label);
+  const predicted = foreground(binarisedIfJpeg(pred, p.data), isJpeg(pred) ? undefined : label);
+  const expected = foreground(binarisedIfJpeg(truth, labelsOnGrid(t, p)), isJpeg(truth) ? undefined : truthLabel ?? label);
+  return maskMetrics(predicted, expected, 1);
 }
 
 const stem = (f: string) => f.replace(/(\.nii\.gz|\.[A-Za-z0-9]+)$/, '');
@@ -45,12 +58,12 @@ async function masksIn(dir: string): Promise<Map<string, string>> {
   return new Map(files.map((f) => [stem(f), join(dir, f)]));
 }
 
-export async function evaluateFolders(predDir: string, truthDir: string, label?: number): Promise<FolderMetrics> {
+export async function evaluateFolders(predDir: string, truthDir: string, label?: number, truthLabel?: number): Promise<FolderMetrics> {
   const [preds, truths] = await Promise.all([masksIn(predDir), masksIn(truthDir)]);
   const names = [...preds.keys()].filter((n) => truths.has(n)).sort();
   if (names.length === 0) throw new UserError(`No masks with matching names in ${predDir} and ${truthDir}.`);
   const cases: FolderMetrics['cases'] = [];
-  for (const name of names) cases.push({ name, ...(await evaluatePair(preds.get(name)!, truths.get(name)!, label)) });
+  for (const name of names) cases.push({ name, ...(await evaluatePair(preds.get(name)!, truths.get(name)!, label, truthLabel)) });
   const meanOf = (k: keyof MaskMetrics) => cases.reduce((sum, c) => sum + c[k], 0) / cases.length;
   const unmatched = [...preds.keys(), ...truths.keys()].filter((n) => !(preds.has(n) && truths.has(n)));
   return { cases, mean: { dice: meanOf('dice'), iou: meanOf('iou'), precision: meanOf('precision'), recall: meanOf('recall') }, unmatched: [...new Set(unmatched)].sort() };

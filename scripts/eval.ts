@@ -1,0 +1,44 @@
+// `npm run eval`: every shipped model on the real data its recipe names (../shared/data), through
+// the same engine calls as `medseg segment` and `medseg eval`, plus the fine-tuning experiments
+// (correct → fine-tune → compare on held-out data). One JSON document on stdout; progress on stderr.
+// Without ../shared/data it says so and exits 0.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { appRoot } from '../src/core/paths';
+import { closeImageIo } from '../src/core/io';
+import { dataset, hasSharedData, SHARED_DATA } from './zoo/datasets';
+import { readRecipe, recipeIds } from './zoo/recipes';
+import { evaluateOn, scratchStudio } from './eval/evaluate-split';
+import { finetuneExperiments } from './eval/finetune-experiments';
+
+const log = (message: string) => process.stderr.write(`eval: ${message}\n`);
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { model: { type: 'string', multiple: true }, 'no-finetune': { type: 'boolean' } } });
+  if (!hasSharedData()) {
+    process.stdout.write(JSON.stringify({ skipped: `no ../shared/data (looked in ${SHARED_DATA})` }) + '\n');
+    return;
+  }
+  const work = mkdtempSync(join(tmpdir(), 'medseg-eval-'));
+  try {
+    const { studio, finished } = scratchStudio(work);
+    const shipped = recipeIds().filter((id) => existsSync(join(appRoot(), 'models', `${id}.onnx`)) && (!values.model || values.model.includes(id)));
+    const models = [];
+    for (const id of shipped) {
+      const recipe = readRecipe(id);
+      for (const ref of recipe.evaluate) {
+        log(`${id} on ${ref}`);
+        models.push({ ...(await evaluateOn(studio, id, dataset(ref), work)), paper: recipe.paper?.[ref] ?? null });
+      }
+    }
+    const finetune = values['no-finetune'] ? [] : await finetuneExperiments(studio, finished, work, log);
+    process.stdout.write(JSON.stringify({ data: SHARED_DATA, models, finetune }, null, 2) + '\n');
+  } finally {
+    await closeImageIo();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,25 @@
+// Recipes of the shipped models (training/recipes/<id>.json): architecture, data, trainer settings
+// and the manifest fields the trainer cannot know, so every model in models/ can be made again.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { appRoot } from '../../src/core/paths';
+
+export interface Recipe {
+  id: string;
+  arch: string;
+  modelKwargs: Record<string, unknown>;
+  /** Dataset refs (scripts/zoo/datasets.ts): trained on, selected on (optional), reported on. */
+  train: string;
+  val?: string;
+  evaluate: string[];
+  /** Trainer arguments beyond data and architecture (window, size, epochs, batch size, …). */
+  trainer: string[];
+  manifest: Record<string, unknown>;
+  /** What the architecture's paper reports, by the dataset ref we report on, for the tables. */
+  paper?: Record<string, { source: string; dice?: number; iou?: number; precision?: number; recall?: number; note?: string }>;
+}
+
+const recipesDir = join(appRoot(), 'training', 'recipes');
+export const recipePath = (id: string) => join(recipesDir, `${id}.json`);
+export const readRecipe = (id: string): Recipe => JSON.parse(readFileSync(recipePath(id), 'utf8'));
+export const recipeIds = (): string[] => readdirSync(recipesDir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();

@@ -1,0 +1,50 @@
+// `npm run train:model -- <recipe id> [--from-checkpoint run/best.pt] [--threads N] [--device cpu|cuda]`:
+// trains a shipped model from its recipe (training/recipes/<id>.json) on ../shared/data with the
+// project's trainer, then exports it to models/<id>.onnx (manifest embedded, ORT parity checked)
+// and models/<id>.pt (the weights fine-tuning starts from). Progress: the trainer's JSON lines.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { appRoot } from '../../src/core/paths';
+import { findPythonRuntime, TRAINING_RUNTIME_HINT } from '../../src/core/training/python-runtime';
+import { dataset, hasSharedData, SHARED_DATA, trainerPairs } from './datasets';
+import { readRecipe } from './recipes';
+
+function labelsArg(labels: number[] | undefined): string[] {
+  return labels ? [labels.join(',')] : ['nonzero'];
+}
+
+function main(): number {
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: {
+    'from-checkpoint': { type: 'string' }, threads: { type: 'string', default: '2' }, device: { type: 'string', default: 'auto' },
+    'work-dir': { type: 'string' },
+  } });
+  const recipe = readRecipe(positionals[0] ?? '');
+  const python = findPythonRuntime();
+  if (!python) { console.error(`train:model: ${TRAINING_RUNTIME_HINT}`); return 1; }
+  const models = join(appRoot(), 'models');
+  const manifest = JSON.stringify({ id: recipe.id, ...recipe.manifest });
+  const [onnx, weights] = [join(models, `${recipe.id}.onnx`), join(models, `${recipe.id}.pt`)];
+  if (values['from-checkpoint']) {
+    return spawnSync(python.python, ['-m', 'medseg_training.export', '--checkpoint', values['from-checkpoint'], '--out', onnx,
+      '--weights-out', weights, '--manifest-json', manifest], { env: python.env, stdio: 'inherit' }).status ?? 1;
+  }
+  if (!hasSharedData()) { console.error(`train:model: needs the datasets in ${SHARED_DATA}`); return 1; }
+  const work = values['work-dir'] ?? join(appRoot(), 'runs', recipe.id);
+  mkdirSync(work, { recursive: true });
+  const train = dataset(recipe.train);
+  const val = recipe.val ? dataset(recipe.val) : null;
+  const args = [
+    '-m', 'medseg_training.train', '--arch', recipe.arch, '--model-kwargs', JSON.stringify(recipe.modelKwargs),
+    ...trainerPairs(train, work).flatMap(([image, mask]) => ['--train', image, mask]), '--train-labels', ...labelsArg(train.labels),
+    ...(val ? [...trainerPairs(val, work).flatMap(([image, mask]) => ['--val', image, mask]), '--val-labels', ...labelsArg(val.labels)] : []),
+    ...recipe.trainer, '--threads', values.threads!, '--device', values.device!, '--out-dir', join(work, 'run'),
+    '--data-description', `${recipe.train} (${train.pairs.length} ${train.kind === '2d' ? 'images' : 'volume(s)'})` +
+      (val ? `; model selection on ${recipe.val} (${val.pairs.length})` : ''),
+    '--export-onnx', onnx, '--export-weights', weights, '--manifest-json', manifest,
+  ];
+  return spawnSync(python.python, args, { env: python.env, stdio: 'inherit' }).status ?? 1;
+}
+
+process.exitCode = main();
