@@ -1,5 +1,6 @@
 """Training augmentation: random flips (both axes), random scaled crops (zoom in and out), small
-rotations and intensity jitter, done as one bilinear resample per slice to the network's input size.
+rotations, optional elastic deformation and intensity jitter, done as one bilinear resample per
+slice to the network's input size.
 
 With no augmentation the resample is exactly the engine's bilinear resize of the whole slice to
 ``height × width`` (``align_corners=False``), so training sees what inference sees.
@@ -26,6 +27,8 @@ class AugmentConfig:
     contrast: float = 0.15        # intensity ×(1 ± 0.15)
     brightness: float = 0.1       # intensity ± 0.1 (in preprocessed units: ≈ ±40 HU for a 400 HU window)
     noise: float = 0.02           # Gaussian noise std
+    elastic: float = 0.0          # elastic deformation: displacement std, in normalised units (0 = off)
+    elastic_grid: int = 4         # control points per side of the smooth displacement field
 
     @classmethod
     def none(cls) -> "AugmentConfig":
@@ -49,10 +52,21 @@ def _theta(rng: np.random.Generator, cfg: AugmentConfig) -> torch.Tensor:
     return torch.tensor([[c * sx * fx, -n * sy * fy, tx], [n * sx * fx, c * sy * fy, ty]], dtype=torch.float32)
 
 
-def resample(image: torch.Tensor, mask: torch.Tensor | None, theta: torch.Tensor, size: Tuple[int, int]):
+def elastic_displacement(rng: np.random.Generator, size: Tuple[int, int], strength: float, points: int) -> torch.Tensor:
+    """A smooth random displacement field ``[1, H, W, 2]`` (Simard et al.): Gaussian offsets on a
+    coarse ``points × points`` grid, upsampled bicubically to the output size."""
+    coarse = torch.from_numpy(rng.normal(0.0, strength, (1, 2, points, points)).astype(np.float32))
+    return F.interpolate(coarse, size=size, mode="bicubic", align_corners=True).permute(0, 2, 3, 1)
+
+
+def resample(image: torch.Tensor, mask: torch.Tensor | None, theta: torch.Tensor, size: Tuple[int, int],
+             displacement: torch.Tensor | None = None):
     """Resamples ``image`` [C, H, W] (bilinear; outside → the image's minimum) and ``mask`` [H, W]
-    (bilinear then > 0.5) onto an output grid of ``size`` through the affine ``theta`` [2, 3]."""
+    (bilinear then > 0.5) onto an output grid of ``size`` through the affine ``theta`` [2, 3], then
+    the optional ``displacement`` [1, H, W, 2] (elastic deformation)."""
     grid = F.affine_grid(theta[None], [1, image.shape[0], size[0], size[1]], align_corners=False)
+    if displacement is not None:
+        grid = grid + displacement
     floor = image.amin()
     out = F.grid_sample((image - floor)[None], grid, mode="bilinear", padding_mode="zeros", align_corners=False)[0] + floor
     out_mask = None
@@ -68,8 +82,9 @@ def make_batch(images: Sequence[np.ndarray], masks: Sequence[np.ndarray], size: 
     xs: List[torch.Tensor] = []
     ys: List[torch.Tensor] = []
     for img, m in zip(images, masks):
+        displacement = elastic_displacement(rng, size, cfg.elastic, cfg.elastic_grid) if cfg.elastic else None
         x, y = resample(torch.from_numpy(np.ascontiguousarray(img)), torch.from_numpy(np.ascontiguousarray(m)),
-                        _theta(rng, cfg), size)
+                        _theta(rng, cfg), size, displacement)
         if cfg.contrast or cfg.brightness:
             x = x * (1.0 + rng.uniform(-cfg.contrast, cfg.contrast)) + rng.uniform(-cfg.brightness, cfg.brightness)
         if cfg.noise:

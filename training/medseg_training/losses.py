@@ -72,13 +72,20 @@ class DiceBCELoss(nn.Module):
         return loss
 
 
-def make_loss(name: str) -> nn.Module:
-    """``dice-bce`` (default), ``dice`` or ``bce``."""
+def make_loss(name: str, **kwargs) -> nn.Module:
+    """``dice-bce`` (default), ``dice``, ``bce``, or ``weighted-dice-ce`` (the attention U-Net paper's
+    weighted Dice + cross-entropy; ``kwargs`` go to :class:`losses_weighted.WeightedDiceCELoss`)."""
     name = name.lower()
+    if name == "weighted-dice-ce":
+        from .losses_weighted import WeightedDiceCELoss
+
+        return WeightedDiceCELoss(**kwargs)
+    if kwargs:
+        raise ValueError(f"loss {name!r} takes no arguments")
     if name in ("dice-bce", "dice+bce", "dicebce"):
         return DiceBCELoss()
     if name == "dice":
         return SoftDiceLoss()
     if name in ("bce", "ce"):
         return DiceBCELoss(dice_weight=0.0)
-    raise ValueError(f"unknown loss {name!r}; valid: dice-bce, dice, bce")
+    raise ValueError(f"unknown loss {name!r}; valid: dice-bce, dice, bce, weighted-dice-ce")

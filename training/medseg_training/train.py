@@ -80,10 +80,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=int, default=4)
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--weight-decay", type=float, default=1e-4)
-    p.add_argument("--loss", default="dice-bce", help="dice-bce, dice or bce")
+    p.add_argument("--loss", default="dice-bce", help="dice-bce, dice, bce or weighted-dice-ce")
+    p.add_argument("--loss-kwargs", default="{}", help='JSON arguments of the loss, e.g. \'{"pos_weight": 3}\' for weighted-dice-ce')
     p.add_argument("--max-minutes", type=float, default=None, help="stop after this many minutes (0 = no limit); "
                    "the learning-rate schedule follows whichever of epochs/time runs out first")
     p.add_argument("--no-augment", action="store_true", help="no flips/crops/rotation/intensity jitter")
+    p.add_argument("--elastic", type=float, default=0.0,
+                   help="elastic deformation strength (displacement std in normalised units, e.g. 0.03; 0 = off)")
     p.add_argument("--threads", type=int, default=2, help="CPU threads for PyTorch")
     p.add_argument("--device", default="auto", help="auto, cpu or cuda")
     p.add_argument("--seed", type=int, default=0)
@@ -204,7 +207,8 @@ def _run(args: argparse.Namespace, stopper: _Stopper) -> int:
             "train": [list(p) for p in args.train], "val": [list(p) for p in args.val], "dataset": args.dataset,
             "trainLabels": parse_labels(args.train_labels), "valLabels": parse_labels(args.val_labels),
             "preprocessing": pre_dict, "size": size, "epochs": args.epochs if args.epochs is not None else 50, "batchSize": args.batch_size,
-            "lr": args.lr, "weightDecay": args.weight_decay, "loss": args.loss, "augment": not args.no_augment,
+            "lr": args.lr, "weightDecay": args.weight_decay, "loss": args.loss, "lossKwargs": json.loads(args.loss_kwargs), "augment": not args.no_augment,
+            "elastic": args.elastic,
             "maxMinutes": args.max_minutes or 0.0, "seed": args.seed,
             "data": args.data_description or describe_sources([p[0] for p in args.train] + [args.dataset or ""]).strip(", "),
             "valData": describe_sources(p[0] for p in args.val) if args.val else None,
@@ -241,8 +245,11 @@ def _run(args: argparse.Namespace, stopper: _Stopper) -> int:
 
     model.to(device)
     optimizer = torch.optim.AdamW(model.parameters(), lr=config["lr"], weight_decay=config["weightDecay"])
-    loss_fn = make_loss(config["loss"])
-    augment = AugmentConfig() if config["augment"] else AugmentConfig.none()
+    try:
+        loss_fn = make_loss(config["loss"], **config.get("lossKwargs", {}))
+    except (ValueError, TypeError) as exc:
+        raise UserFacingError(f"--loss {config['loss']}: {exc}") from exc
+    augment = AugmentConfig(elastic=float(config.get("elastic", 0.0))) if config["augment"] else AugmentConfig.none()
 
     start_epoch, step, best_dice, best_epoch, history = 0, 0, -1.0, 0, []
     best_metrics: Optional[Dict[str, float]] = None

@@ -36,3 +36,16 @@ def test_flips_happen_on_both_axes(rng):
     _, ys = make_batch([mask[None].astype(np.float32)] * 32, [mask] * 32, (32, 32), cfg, rng)
     corners = {(int(y[0, :16].sum() > y[0, 16:].sum()), int(y[0, :, :16].sum() > y[0, :, 16:].sum())) for y in ys}
     assert corners == {(0, 0), (0, 1), (1, 0), (1, 1)}
+
+
+def test_elastic_deformation_moves_pixels_and_keeps_mask_aligned(rng):
+    mask = np.zeros((64, 64), np.uint8)
+    mask[8:30, 12:50] = 1
+    mask[40:60, 5:20] = 1
+    img = mask[None].astype(np.float32)
+    cfg = AugmentConfig.none()
+    cfg.elastic = 0.05
+    xs, ys = make_batch([img] * 6, [mask] * 6, (64, 64), cfg, rng)
+    for x, y in zip(xs, ys):
+        assert dice(x[0].numpy() > 0.5, y[0].numpy() > 0.5) > 0.95      # image and mask move together
+        assert dice(y[0].numpy() > 0.5, mask > 0) < 0.99                 # and they did move
