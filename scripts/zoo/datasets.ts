@@ -63,6 +63,16 @@ const SPLITS: Record<string, () => Omit<DatasetSplit, 'ref'>> = {
 
 export const DATASET_REFS = Object.keys(SPLITS);
 
+/** Licence terms by dataset family (the part of a ref before ":"), for the model cards. */
+export const DATA_LICENCES: Record<string, string> = {
+  kvasir: 'Kvasir-SEG (Simula): research and educational use only, cite Jha et al. 2020',
+  covid: 'COVID-19 CT infection set: non-commercial use only',
+  nuclei: 'DSB2018 nuclei (BBBC038): CC0',
+  'ircadb-liver': '3D-IRCADb-01 (IRCAD): CC BY-NC-ND 4.0',
+  'totalseg-liver': 'TotalSegmentator test files: Apache-2.0 (labels are a model\'s output, not manual truth)',
+  'rectal-mri': 'rectal T2 MRI with tumour masks: MIT',
+};
+
 export function hasSharedData(): boolean {
   return existsSync(SHARED_DATA);
 }
