@@ -3,6 +3,7 @@
 from .conv import ChannelAffine, ConvNorm, fold_batchnorm, fold_conv_bn_weights
 from .residual import PreActResidualBlock
 from .attention import AttentionGate
+from .input_size import require_size_multiple
 
 __all__ = [
     "AttentionGate",
@@ -11,6 +12,7 @@ __all__ = [
     "PreActResidualBlock",
     "fold_batchnorm",
     "fold_conv_bn_weights",
+    "require_size_multiple",
 ]
 
 # Blocks of the U-Net family (unet, attention-unet, improved-skip-unet, resunetpp, ra-vnet).

@@ -24,7 +24,7 @@ from typing import List
 import torch
 from torch import nn
 
-from ..blocks import AttentionGate, DoubleConv
+from ..blocks import AttentionGate, DoubleConv, require_size_multiple
 from ..registry import register_model
 
 
@@ -55,11 +55,7 @@ class AttentionUNet(nn.Module):
         self.head = nn.Conv2d(widths[0], out_channels, kernel_size=1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if not (torch.jit.is_tracing() or torch.jit.is_scripting()):
-            h, w = x.shape[-2:]
-            if h % self.size_multiple or w % self.size_multiple:
-                raise ValueError(f"Attention U-Net needs height and width that are multiples of "
-                                 f"{self.size_multiple}; got {h}×{w} (pad the slice first)")
+        require_size_multiple(x, self.size_multiple, "Attention U-Net")
         skips: List[torch.Tensor] = []
         for level, block in enumerate(self.encoder):
             x = block(x if level == 0 else self.pool(x))

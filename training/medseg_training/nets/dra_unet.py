@@ -22,7 +22,7 @@ from typing import List
 import torch
 from torch import nn
 
-from ..blocks import AttentionGate, PreActResidualBlock
+from ..blocks import AttentionGate, PreActResidualBlock, require_size_multiple
 from ..registry import register_model
 
 
@@ -57,11 +57,7 @@ class DRAUNet(nn.Module):
                                   nn.Conv2d(widths[0], out_channels, kernel_size=1))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if not (torch.jit.is_tracing() or torch.jit.is_scripting()):
-            h, w = x.shape[-2:]
-            if h % self.size_multiple or w % self.size_multiple:
-                raise ValueError(f"DRA-UNet needs height and width that are multiples of {self.size_multiple}; "
-                                 f"got {h}×{w} (pad the slice first)")
+        require_size_multiple(x, self.size_multiple, "DRA-UNet")
         skips: List[torch.Tensor] = []
         for level, block in enumerate(self.encoder):
             x = block(x if level == 0 else self.pool(x))

@@ -35,7 +35,7 @@ from typing import List
 import torch
 from torch import nn
 
-from ..blocks import DoubleConv
+from ..blocks import DoubleConv, require_size_multiple
 from ..registry import register_model
 
 VARIANTS = ("ours1", "ours2")
@@ -74,11 +74,7 @@ class ImprovedSkipUNet(nn.Module):
         self.head = nn.Conv2d(widths[0], out_channels, kernel_size=1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if not (torch.jit.is_tracing() or torch.jit.is_scripting()):
-            h, w = x.shape[-2:]
-            if h % self.size_multiple or w % self.size_multiple:
-                raise ValueError(f"Improved-skip U-Net needs height and width that are multiples of "
-                                 f"{self.size_multiple}; got {h}×{w} (pad the slice first)")
+        require_size_multiple(x, self.size_multiple, "Improved-skip U-Net")
         skips: List[torch.Tensor] = []
         for level, block in enumerate(self.encoder):
             first, x = block.forward_both(x if level == 0 else self.pool(x))

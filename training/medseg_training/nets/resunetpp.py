@@ -34,7 +34,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ..blocks import ASPP, DecoderAttention, PreActResidualBlock, SqueezeExcitation
+from ..blocks import ASPP, DecoderAttention, PreActResidualBlock, SqueezeExcitation, require_size_multiple
 from ..registry import register_model
 
 
@@ -69,11 +69,7 @@ class ResUNetPlusPlus(nn.Module):
         self.head = nn.Conv2d(widths[0], out_channels, kernel_size=1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if not (torch.jit.is_tracing() or torch.jit.is_scripting()):
-            h, w = x.shape[-2:]
-            if h % self.size_multiple or w % self.size_multiple:
-                raise ValueError(f"ResUNet++ needs height and width that are multiples of {self.size_multiple}; "
-                                 f"got {h}×{w} (pad the image first)")
+        require_size_multiple(x, self.size_multiple, "ResUNet++")
         skips: List[torch.Tensor] = [self.stem(x)]
         for block in self.encoder:
             skips.append(block(skips[-1]))

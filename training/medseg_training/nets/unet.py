@@ -22,7 +22,7 @@ from typing import List
 import torch
 from torch import nn
 
-from ..blocks import DoubleConv
+from ..blocks import DoubleConv, require_size_multiple
 from ..registry import register_model
 
 
@@ -51,11 +51,7 @@ class UNet(nn.Module):
         self.head = nn.Conv2d(widths[0], out_channels, kernel_size=1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if not (torch.jit.is_tracing() or torch.jit.is_scripting()):
-            h, w = x.shape[-2:]
-            if h % self.size_multiple or w % self.size_multiple:
-                raise ValueError(f"U-Net needs height and width that are multiples of {self.size_multiple}; "
-                                 f"got {h}×{w} (pad the slice first)")
+        require_size_multiple(x, self.size_multiple, "U-Net")
         skips: List[torch.Tensor] = []
         for level, block in enumerate(self.encoder):
             x = block(x if level == 0 else self.pool(x))
