@@ -21,7 +21,7 @@ export async function evaluateOn(studio: StudioApi, model: string, split: Datase
   const truthLabel = split.labels?.length === 1 ? split.labels[0] : undefined;
   const batch = await studio.segmentBatch({ inputs: split.pairs.map((p) => p.image), model, outDir: out, device: 'cpu' });
   const cases: MaskMetrics[] = [];
-  for (const [i, pair] of split.pairs.entries()) cases.push(await studio.evaluate({ pred: batch.cases[i].out, truth: pair.mask, truthLabel }));
+  for (const [i, pair] of split.pairs.entries()) cases.push(await studio.evaluate({ pred: batch.cases[i].out, truth: pair.mask, truthLabel, voxelOrder: pair.maskHeaderWrong }));
   const slices = batch.cases.reduce((s, c) => s + c.slices, 0);
   return {
     model: batch.model, dataset: split.ref, cases: cases.length, ...round(meanMetrics(cases)),

@@ -12,6 +12,8 @@ export interface Pair {
   name: string;
   image: string;
   mask: string;
+  /** The mask's voxels lie on the image's grid as stored, but its header geometry is not the image's. */
+  maskHeaderWrong?: boolean;
 }
 
 export interface DatasetSplit {
@@ -53,7 +55,8 @@ const SPLITS: Record<string, () => Omit<DatasetSplit, 'ref'>> = {
   }])),
   'ircadb-liver': () => ({
     kind: 'volume', labels: [1, 2], // liver and the tumours inside it
-    pairs: [{ name: '3dircadb-p01', image: join(SHARED_DATA, '3dircadb-p01', 'ct-dicom'), mask: join(SHARED_DATA, '3dircadb-p01', 'label_liver1_tumour2.nii.gz') }],
+    // The label NIfTI has an identity-like affine at origin 0; its voxels follow the DICOM series' order.
+    pairs: [{ name: '3dircadb-p01', image: join(SHARED_DATA, '3dircadb-p01', 'ct-dicom'), mask: join(SHARED_DATA, '3dircadb-p01', 'label_liver1_tumour2.nii.gz'), maskHeaderWrong: true }],
   }),
   'totalseg-liver': () => ({
     kind: 'volume', labels: [5],

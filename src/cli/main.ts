@@ -13,7 +13,7 @@ const USAGE = `usage:
   medseg models import <file.onnx> [--manifest m.json]
   medseg segment <file|folder> --model <id> --out <mask.nii.gz|mask.png> [--device auto|cpu|cuda]
   medseg segment <file|folder>... --model <id> --out <DIR>/   (several images, model loaded once)
-  medseg eval --pred <mask|DIR> --truth <mask|DIR> [--label N] [--truth-label N]
+  medseg eval --pred <mask|DIR> --truth <mask|DIR> [--label N] [--truth-label N] [--voxel-order]
   medseg eval --model <id> [--workspace DIR]     (every version on the held-out reviewed cases)
   medseg models versions <id>
   medseg models use <id>@<version>
@@ -73,6 +73,7 @@ function parse(rest: string[]) {
       truth: { type: 'string' },
       label: { type: 'string' },
       'truth-label': { type: 'string' },
+      'voxel-order': { type: 'boolean' },
       manifest: { type: 'string' },
       workspace: { type: 'string' },
       mask: { type: 'string' },
@@ -135,7 +136,7 @@ async function run(studio: StudioApi, jobEvents: Map<string, (job: FinetuneJob) 
       if (values.model) return studio.evaluateVersions(values.model);
       const request = {
         pred: resolve(required(values.pred, '--pred')), truth: resolve(required(values.truth, '--truth')),
-        label: labelOf(values.label, '--label'), truthLabel: labelOf(values['truth-label'], '--truth-label'),
+        label: labelOf(values.label, '--label'), truthLabel: labelOf(values['truth-label'], '--truth-label'), voxelOrder: values['voxel-order'],
       };
       return isDirectory(request.pred) ? studio.evaluateFolders(request) : studio.evaluate(request);
     }

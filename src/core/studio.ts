@@ -112,8 +112,8 @@ export function createStudio(options: StudioOptions = {}): StudioApi {
       }
     },
 
-    evaluate: ({ pred, truth, label, truthLabel }: EvaluateRequest) => evaluatePair(pred, truth, label, truthLabel),
-    evaluateFolders: ({ pred, truth, label, truthLabel }: EvaluateRequest) => evaluateFolders(pred, truth, label, truthLabel),
+    evaluate: ({ pred, truth, label, truthLabel, voxelOrder }: EvaluateRequest) => evaluatePair(pred, truth, label, truthLabel, voxelOrder),
+    evaluateFolders: ({ pred, truth, label, truthLabel, voxelOrder }: EvaluateRequest) => evaluateFolders(pred, truth, label, truthLabel, voxelOrder),
     importModel: ({ file, manifest }) => importModel(folders, file, manifest),
 
     openCase,

@@ -92,6 +92,11 @@ export interface EvaluateRequest {
   label?: number;
   /** The truth's value for the structure when it differs from the prediction's (a multi-organ truth). */
   truthLabel?: number;
+  /**
+   * Compare voxel by voxel, ignoring the truth's header geometry (same size required): for masks
+   * whose voxels follow the image but whose header does not (3D-IRCADb's label NIfTI).
+   */
+  voxelOrder?: boolean;
 }
 
 export interface MaskMetrics {

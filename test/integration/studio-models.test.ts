@@ -86,3 +86,18 @@ test('the CLI imports with a manifest file and reports a bad one in one line', (
   expect(bad.stderr).toMatch(/^medseg: Cannot read the manifest .*manifest\.json/);
   expect(bad.stderr.trim().split('\n')).toHaveLength(1);
 });
+
+test('a truth whose header is wrong but whose voxels follow the image is scored voxel by voxel on request', async () => {
+  const size: [number, number, number] = [8, 8, 3];
+  const labels = new Uint8Array(8 * 8 * 3).map((_, i) => (i % 5 === 0 ? 1 : 0));
+  const geometry = { spacing: [0.6, 0.6, 1.6] as [number, number, number], direction: [1, 0, 0, 0, 1, 0, 0, 0, 1], components: 1, pixelType: 'uint8' as const, modality: 'SEG' };
+  await writeImage(join(home, 'pred.nii.gz'), { ...geometry, size, origin: [-150, -170, 40], data: labels });
+  await writeImage(join(home, 'truth-bad-header.nii.gz'), { ...geometry, size, origin: [0, 0, 0], data: labels });
+  await expect(studio.evaluate({ pred: join(home, 'pred.nii.gz'), truth: join(home, 'truth-bad-header.nii.gz') }))
+    .rejects.toThrow(/do not overlap in space .* compare voxel by voxel \(--voxel-order\)/);
+  const metrics = await studio.evaluate({ pred: join(home, 'pred.nii.gz'), truth: join(home, 'truth-bad-header.nii.gz'), voxelOrder: true });
+  expect(metrics.dice).toBe(1);
+  // --truth-label picks one structure of a multi-label truth.
+  await writeImage(join(home, 'organs.nii.gz'), { ...geometry, size, origin: [-150, -170, 40], data: labels.map((v, i) => (v ? 5 : i % 7 === 0 ? 3 : 0)) });
+  expect((await studio.evaluate({ pred: join(home, 'pred.nii.gz'), truth: join(home, 'organs.nii.gz'), truthLabel: 5 })).dice).toBe(1);
+});

@@ -317,7 +317,11 @@ def export_checkpoint(checkpoint: str | os.PathLike, out: str | os.PathLike, man
     if weights_out:
         keep = ("architecture", "model_kwargs", "state_dict", "train_config", "epoch", "step", "bestValDice", "valMetrics",
                 "sizeMultiple", "seconds", "torch")
-        save_checkpoint(weights_out, {**{k: ckpt[k] for k in keep if k in ckpt}, "manifest": manifest})
+        # Half precision halves the file; load_state_dict casts back into the float32 parameters, and
+        # a fine-tune measures its parent's baseline from these same weights.
+        half = {k: v.half() if v.is_floating_point() else v for k, v in ckpt["state_dict"].items()}
+        save_checkpoint(weights_out, {**{k: ckpt[k] for k in keep if k in ckpt}, "state_dict": half,
+                                      "weightsDtype": "float16", "manifest": manifest})
         result["weights"] = str(weights_out)
     return result
 

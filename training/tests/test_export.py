@@ -96,3 +96,19 @@ def test_invalid_manifest_is_rejected(checkpoint, tmp_path):
     with pytest.raises(exporter.ExportError, match="label"):
         exporter.export_checkpoint(checkpoint, tmp_path / "m.onnx", bad, parity_shapes=SHAPES)
     assert not (tmp_path / "m.onnx").exists()
+
+
+def test_fine_tune_weights_are_half_precision_and_load_back(checkpoint, tmp_path):
+    from medseg_training.runtime import model_from_checkpoint
+
+    weights = tmp_path / "m.pt"
+    exporter.export_checkpoint(checkpoint, tmp_path / "m.onnx", json.dumps(MANIFEST), parity_shapes=SHAPES, weights_out=weights)
+    saved = load_checkpoint(weights)
+    assert saved["weightsDtype"] == "float16" and saved["manifest"]["id"] == MANIFEST["id"]
+    assert all(v.dtype == torch.float16 for v in saved["state_dict"].values() if v.is_floating_point())
+    original, reloaded = model_from_checkpoint(load_checkpoint(checkpoint)), model_from_checkpoint(saved)
+    assert all(p.dtype == torch.float32 for p in reloaded.parameters())
+    x = torch.randn(1, 1, 32, 32)
+    with torch.no_grad():
+        a, b = original(x), reloaded(x)
+    assert (a - b).abs().max().item() < 2e-2 * a.abs().max().item()

@@ -44,10 +44,20 @@ function foreground(data: ArrayLike<number>, value?: number): Uint8Array {
  * Metrics of `label` in the prediction (any non-zero when absent) against `truthLabel` in the truth
  * (default: the same label), so a one-label prediction can be scored on a multi-organ truth.
  */
-export async function evaluatePair(pred: string, truth: string, label?: number, truthLabel?: number): Promise<MaskMetrics> {
+export async function evaluatePair(pred: string, truth: string, label?: number, truthLabel?: number, voxelOrder = false): Promise<MaskMetrics> {
   const [p, t] = await Promise.all([readMask(pred), readMask(truth)]);
+  if (voxelOrder && !t.size.every((n, i) => n === p.size[i])) {
+    throw new UserError(`Cannot compare voxel by voxel: the prediction is ${p.size.join('×')} voxels, the truth ${t.size.join('×')}.`);
+  }
   const predicted = foreground(binarisedIfJpeg(pred, p.data), isJpeg(pred) ? undefined : label);
-  const expected = foreground(binarisedIfJpeg(truth, labelsOnGrid(t, p)), isJpeg(truth) ? undefined : truthLabel ?? label);
+  let onGrid: ArrayLike<number>;
+  try {
+    onGrid = voxelOrder ? t.data : labelsOnGrid(t, p);
+  } catch (e) {
+    const sameSize = t.size.every((n, i) => n === p.size[i]);
+    throw sameSize ? new UserError(`${(e as Error).message} If the truth's voxels follow the image but its header does not, compare voxel by voxel (--voxel-order).`) : e;
+  }
+  const expected = foreground(binarisedIfJpeg(truth, onGrid), isJpeg(truth) ? undefined : truthLabel ?? label);
   return maskMetrics(predicted, expected, 1);
 }
 
@@ -58,12 +68,12 @@ async function masksIn(dir: string): Promise<Map<string, string>> {
   return new Map(files.map((f) => [stem(f), join(dir, f)]));
 }
 
-export async function evaluateFolders(predDir: string, truthDir: string, label?: number, truthLabel?: number): Promise<FolderMetrics> {
+export async function evaluateFolders(predDir: string, truthDir: string, label?: number, truthLabel?: number, voxelOrder = false): Promise<FolderMetrics> {
   const [preds, truths] = await Promise.all([masksIn(predDir), masksIn(truthDir)]);
   const names = [...preds.keys()].filter((n) => truths.has(n)).sort();
   if (names.length === 0) throw new UserError(`No masks with matching names in ${predDir} and ${truthDir}.`);
   const cases: FolderMetrics['cases'] = [];
-  for (const name of names) cases.push({ name, ...(await evaluatePair(preds.get(name)!, truths.get(name)!, label, truthLabel)) });
+  for (const name of names) cases.push({ name, ...(await evaluatePair(preds.get(name)!, truths.get(name)!, label, truthLabel, voxelOrder)) });
   const meanOf = (k: keyof MaskMetrics) => cases.reduce((sum, c) => sum + c[k], 0) / cases.length;
   const unmatched = [...preds.keys(), ...truths.keys()].filter((n) => !(preds.has(n) && truths.has(n)));
   return { cases, mean: { dice: meanOf('dice'), iou: meanOf('iou'), precision: meanOf('precision'), recall: meanOf('recall') }, unmatched: [...new Set(unmatched)].sort() };
