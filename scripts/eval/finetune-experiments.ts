@@ -26,7 +26,7 @@ interface ExperimentSpec {
 
 /** The experiments and the shipped model each starts from (the DRA-UNet of the rectal-tumour paper is our liver CT model). */
 const EXPERIMENTS = [
-  { name: 'rectal-mri-tumour', parent: 'dra-unet-liver-ct', epochs: 30, run: rectalExperiment },
+  { name: 'rectal-mri-tumour', parent: 'dra-unet-liver-ct', epochs: 60, run: rectalExperiment },
   { name: 'kvasir-polyp', parent: 'resunetpp-polyp', epochs: 15, run: kvasirExperiment },
 ];
 
