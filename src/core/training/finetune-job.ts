@@ -179,10 +179,14 @@ export class FinetuneJobs {
       stderrTail.splice(0, Math.max(0, stderrTail.length - 5));
     });
 
+    // A trainer must not outlive the app that would record its result.
+    const stopWithApp = () => child.kill('SIGKILL');
+    process.once('exit', stopWithApp);
     let settled = false;
     const settle = async (code: number | null, signal: NodeJS.Signals | null, spawnError?: Error) => {
       if (settled) return;
       settled = true;
+      process.off('exit', stopWithApp);
       try {
         const finished = done as TrainerDone | null;
         if (finished && code === 0 && finished.stopReason !== 'cancelled' && finished.onnx && finished.exportedValMetrics) {
