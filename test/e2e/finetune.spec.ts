@@ -20,14 +20,13 @@ test.beforeAll(async ({ browser }) => {
   mkdirSync(SHOTS, { recursive: true });
   const models = join(E2E_HOME, 'models');
   await trainDiscModel(models, MODEL, 'A', 30);
-  // Two corrected cases reviewed through the engine (the server shares this workspace); the third
-  // is corrected and reviewed in the page.
+  // Three corrected cases in the workspace the server shares; two are reviewed already, the third
+  // is reviewed in the page.
   const studio = createStudio({ workspace: join(E2E_HOME, 'workspace'), models: { shipped: join(E2E_HOME, 'no-shipped'), user: models } });
-  for (const seed of [1, 2]) {
+  for (const seed of [1, 2, 3]) {
     const files = await writeDiscCase(data, `case${seed}`, 'B', seed);
-    await studio.addCase({ input: files.image, mask: files.mask, model: MODEL, device: 'cpu' });
+    await studio.addCase({ input: files.image, mask: files.mask, model: MODEL, device: 'cpu', reviewed: seed !== 3 });
   }
-  await writeDiscCase(data, 'case3', 'B', 3);
   page = await browser.newPage();
 });
 
@@ -43,9 +42,9 @@ test('a corrected case is marked reviewed in the page', async () => {
   await page.getByTestId('open-path').fill(join(data, 'case3.nii.gz'));
   await page.getByRole('button', { name: 'Open', exact: true }).click();
   await expect(page.getByTestId('case-name')).toHaveText('case3.nii.gz');
+  await expect(page.getByTestId('case-info')).toContainText(`${MODEL}@1.0.0`);
+  await expect(page.getByTestId('case-reviewed')).not.toBeChecked();
   await page.getByTestId('model-select').selectOption(MODEL);
-  await page.getByTestId('segment-case').click();
-  await expect(page.getByTestId('segment-result')).toBeVisible();
   await page.getByTestId('case-reviewed').check();
   await expect(page.getByTestId('case-split')).toHaveText('(training)');
 });
