@@ -69,6 +69,8 @@ test('starts again; the gate promotes the better version, and the old one can be
   await expect(page.getByTestId('finetune-outcome')).toContainText(/synthetic-disc@1\.1\.0 is now current/, { timeout: 120_000 });
   await expect(page.getByTestId('version-1.1.0')).toContainText('current');
   await expect(page.getByTestId('model-select')).toContainText('(1.1.0)');
+  await page.getByTestId('finetune-evaluate').click();
+  await expect(page.getByTestId('finetune-evaluation')).toContainText('1.1.0');
   await page.screenshot({ path: `${SHOTS}/10-finetune-promoted.png` });
   await page.getByTestId('use-1.0.0').click();
   await expect(page.getByTestId('version-1.0.0')).toContainText('current');

@@ -2,7 +2,7 @@
 // app stays usable while the trainer runs in its own process) and the selected model's versions.
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { FinetuneJob, ModelVersion, StudioEvent } from '../../shared/api';
+import type { FinetuneJob, ModelVersion, StudioEvent, VersionEvaluation } from '../../shared/api';
 import { studio } from './case-store';
 import { useNoticeStore } from './notice-store';
 import { useSegmentStore } from './segment-store';
@@ -14,6 +14,9 @@ export const useFinetuneStore = defineStore('finetune', () => {
   const versions = ref<ModelVersion[]>([]);
   const epochs = ref(10);
   const starting = ref(false);
+  /** Every version measured by the engine on the current held-out cases (on request: it runs each model). */
+  const evaluation = ref<VersionEvaluation | null>(null);
+  const evaluating = ref(false);
 
   /** The newest job of the selected model. */
   const job = computed(() => jobs.value.find((j) => j.model === seg.selectedId) ?? null);
@@ -25,6 +28,7 @@ export const useFinetuneStore = defineStore('finetune', () => {
 
   async function refresh(): Promise<void> {
     const id = seg.selectedId;
+    if (evaluation.value?.model !== id) evaluation.value = null;
     try {
       jobs.value = await studio().finetuneJobs();
       versions.value = id ? await studio().modelVersions(id) : [];
@@ -62,6 +66,19 @@ export const useFinetuneStore = defineStore('finetune', () => {
     if (job.value?.state === 'running') await studio().cancelJob(job.value.jobId);
   }
 
+  async function evaluate(): Promise<void> {
+    const id = seg.selectedId;
+    if (!id) return;
+    evaluating.value = true;
+    try {
+      evaluation.value = await studio().evaluateVersions(id);
+    } catch (e) {
+      notices.error(e, 'Could not measure the versions');
+    } finally {
+      evaluating.value = false;
+    }
+  }
+
   async function makeCurrent(ref: string): Promise<void> {
     try {
       versions.value = await studio().setCurrentVersion(ref);
@@ -72,5 +89,5 @@ export const useFinetuneStore = defineStore('finetune', () => {
     }
   }
 
-  return { jobs, versions, epochs, starting, job, running, refresh, onEvent, start, cancel, makeCurrent };
+  return { jobs, versions, epochs, starting, evaluation, evaluating, job, running, refresh, onEvent, start, cancel, evaluate, makeCurrent };
 });
