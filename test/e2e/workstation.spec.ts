@@ -268,10 +268,23 @@ test('opens uploads (an RGB photo in colour) and reports a bad file without losi
   await page.screenshot({ path: `${SHOTS}/07-error-message.png` });
 });
 
+test('segments the bundled sample with the shipped liver model', async () => {
+  await page.getByRole('button', { name: 'Sample', exact: true }).click();
+  await expect(page.getByTestId('case-name')).toHaveText('abdomen-phantom.nii.gz');
+  await page.getByTestId('model-select').selectOption('dra-unet-liver-ct');
+  await page.getByTestId('segment-case').click();
+  await expect(page.getByTestId('segment-result')).toContainText('32 slices');
+  await expect(page.getByTestId('label-1').locator('input.name')).toHaveValue('liver');
+  await expect.poll(async () => Number(await count(1).textContent())).toBeGreaterThan(1000);
+  await page.screenshot({ path: `${SHOTS}/08-shipped-model.png` });
+  await page.getByTestId('undo').click();
+  await expect(count(1)).toHaveText('0');
+});
+
 test('shows the shortcut help with ?', async () => {
   await page.keyboard.press('?');
   await expect(page.getByTestId('help-overlay')).toContainText('Fill the slices between labelled slices');
-  await page.screenshot({ path: `${SHOTS}/08-help.png` });
+  await page.screenshot({ path: `${SHOTS}/09-help.png` });
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('help-overlay')).toBeHidden();
   expect(pageErrors).toEqual([]);
