@@ -45,9 +45,26 @@ export function autoWindow(data: PixelArray, loPercent = 1, hiPercent = 99): Win
   return { width: Math.max(1, Math.abs(lo) * 0.1), level: lo };
 }
 
-/** The window a newly opened image starts with: abdomen for CT, auto for MR, photos and unknown. */
+/**
+ * Whether an image of unknown modality (NIfTI, NRRD and MHA do not say) holds Hounsfield units:
+ * air near −1000 and something denser than water. Sampled, so it costs little on big volumes.
+ */
+function looksLikeHounsfield(data: VolumeImage['data']): boolean {
+  const step = Math.max(1, Math.floor(data.length / 200_000));
+  let lo = Infinity, hi = -Infinity;
+  for (let n = 0; n < data.length; n += step) {
+    const v = Number(data[n]);
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return lo <= -900 && lo >= -3100 && hi >= 100;
+}
+
+/** The window a newly opened image starts with: abdomen for CT (or HU data), auto for MR, photos and unknown. */
 export function defaultWindow(image: Pick<VolumeImage, 'modality' | 'data' | 'components'>): { preset: string; window: WindowLevel } {
-  if (image.modality.toUpperCase() === 'CT' && image.components === 1) {
+  const modality = image.modality.toUpperCase();
+  const ct = modality === 'CT' || (!['MR', 'OT', 'SEG'].includes(modality) && looksLikeHounsfield(image.data));
+  if (ct && image.components === 1) {
     const abdomen = WINDOW_PRESETS[0];
     return { preset: abdomen.id, window: { width: abdomen.width, level: abdomen.level } };
   }
