@@ -51,7 +51,7 @@ ${m.task} · ${m.modality} · architecture \`${m.architecture}\` (${JSON.stringi
 ${rows.join('\n')}
 
 Mean over cases (images, or volumes); the structure's voxels against the truth's (${evaluations.map((e) => e.dataset).join(', ')}).
-${selection ? `Model selection during training: Dice ${pct(selection.dice)} on ${t.validationData ?? 'held-out training slices'}.` : ''}
+${selection ? `Model selection during training: Dice ${pct(selection.dice)} (pooled over voxels) on ${recipe.val ?? 'every 10th training slice or image, held out'}.` : ''}
 
 ## Input and preprocessing
 
