@@ -20,7 +20,7 @@ const USAGE = `usage:
   medseg cases [--workspace DIR]
   medseg cases add <image> --mask <mask> [--model <id>] [--split train|validation] [--not-reviewed] [--workspace DIR]
   medseg cases review <case id> [--split train|validation] [--undo] [--workspace DIR]
-  medseg finetune --model <id> [--workspace DIR] [--epochs N] [--device auto|cpu|cuda]`;
+  medseg finetune --model <id> [--workspace DIR] [--epochs N] [--lr 0.0003] [--freeze-batchnorm] [--device auto|cpu|cuda]`;
 
 class UsageError extends Error {}
 
@@ -79,6 +79,8 @@ function parse(rest: string[]) {
       mask: { type: 'string' },
       split: { type: 'string' },
       epochs: { type: 'string' },
+      lr: { type: 'string' },
+      'freeze-batchnorm': { type: 'boolean' },
       undo: { type: 'boolean' },
       'not-reviewed': { type: 'boolean' },
     },
@@ -101,7 +103,8 @@ async function finetune(studio: StudioApi, jobEvents: Map<string, (job: Finetune
   });
   // Ctrl+C cancels the job cleanly (the trainer stops, nothing changes) instead of orphaning it.
   process.once('SIGINT', () => void studio.cancelJob(jobId));
-  await studio.startFinetune({ model: required(values.model, '--model'), epochs, device: deviceOf(values.device), jobId });
+  await studio.startFinetune({ model: required(values.model, '--model'), epochs, device: deviceOf(values.device), jobId,
+    learningRate: values.lr === undefined ? undefined : Number(values.lr), freezeBatchnorm: values['freeze-batchnorm'] });
   const job = await finished;
   if (job.state !== 'done') throw new UserError(job.message);
   return job;

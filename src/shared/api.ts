@@ -222,6 +222,10 @@ export interface FinetuneRequest {
   model: string;
   epochs?: number;
   device?: Device;
+  /** Adam's step size (default 3e-4: a third of training from scratch). */
+  learningRate?: number;
+  /** Keep BatchNorm statistics fixed (their scale and shift still train): for a few cases like the training data. */
+  freezeBatchnorm?: boolean;
   jobId?: string;
 }
 

@@ -93,6 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out-dir", required=True, help="folder for last.pt / best.pt")
     p.add_argument("--resume", default=None, help="continue from a last.pt of an interrupted run")
     p.add_argument("--init-checkpoint", default=None, help="fine-tune: start from this checkpoint's weights")
+    p.add_argument("--freeze-batchnorm", action="store_true",
+                   help="keep BatchNorm statistics fixed (their scale and shift still train): fine-tuning on a few "
+                        "cases in batches of 4 would otherwise overwrite statistics learnt on the whole training set")
     p.add_argument("--log-every", type=int, default=10, help="steps between progress events")
     p.add_argument("--val-every", type=int, default=1, help="epochs between validations")
     p.add_argument("--data-description", default=None, help="training data description recorded in the checkpoint/manifest")
@@ -207,7 +210,7 @@ def _run(args: argparse.Namespace, stopper: _Stopper) -> int:
             "train": [list(p) for p in args.train], "val": [list(p) for p in args.val], "dataset": args.dataset,
             "trainLabels": parse_labels(args.train_labels), "valLabels": parse_labels(args.val_labels),
             "preprocessing": pre_dict, "size": size, "epochs": args.epochs if args.epochs is not None else 50, "batchSize": args.batch_size,
-            "lr": args.lr, "weightDecay": args.weight_decay, "loss": args.loss, "lossKwargs": json.loads(args.loss_kwargs), "augment": not args.no_augment,
+            "lr": args.lr, "weightDecay": args.weight_decay, "freezeBatchnorm": args.freeze_batchnorm, "loss": args.loss, "lossKwargs": json.loads(args.loss_kwargs), "augment": not args.no_augment,
             "elastic": args.elastic,
             "maxMinutes": args.max_minutes or 0.0, "seed": args.seed,
             "data": args.data_description or describe_sources([p[0] for p in args.train] + [args.dataset or ""]).strip(", "),
@@ -242,6 +245,13 @@ def _run(args: argparse.Namespace, stopper: _Stopper) -> int:
     if size is None and len({im.shape for im in train_set.images}) > 1:
         raise UserFacingError("training images differ in size: give --size HxW to resize them")
     train_size = tuple(size) if size is not None else tuple(train_set.images[0].shape[-2:])
+
+    def train_mode() -> None:
+        model.train()
+        if config.get("freezeBatchnorm"):
+            for m in model.modules():
+                if isinstance(m, torch.nn.modules.batchnorm._BatchNorm):
+                    m.eval()
 
     model.to(device)
     optimizer = torch.optim.AdamW(model.parameters(), lr=config["lr"], weight_decay=config["weightDecay"])
@@ -278,7 +288,7 @@ def _run(args: argparse.Namespace, stopper: _Stopper) -> int:
     if init and not resume and len(val_set):
         parent_metrics = validate(model, val_set, list(size) if size else None, size_multiple, device)
         emit("baseline", valDice=parent_metrics["dice"], valMetrics=parent_metrics, parent=config.get("parent"))
-        model.train()
+        train_mode()
 
     t0 = time.time() - elapsed_before
     val_dice: Optional[float] = history[-1].get("valDice") if history else None
@@ -306,7 +316,7 @@ def _run(args: argparse.Namespace, stopper: _Stopper) -> int:
 
     weights = np.asarray(train_set.weights, dtype=np.float64)
     weighted = len(weights) == len(train_set) and np.ptp(weights) > 0
-    model.train()
+    train_mode()
     for epoch in range(start_epoch, epochs):
         # Weighted slices (human corrections) are drawn proportionally more often.
         order = rng.choice(len(train_set), len(train_set), p=weights / weights.sum()) if weighted \
@@ -360,7 +370,7 @@ def _run(args: argparse.Namespace, stopper: _Stopper) -> int:
             val_dice = val_metrics["dice"]
             val_seconds += time.time() - tv
             n_vals += 1
-            model.train()
+            train_mode()
         history.append({"epoch": epoch_done, "loss": epoch_loss / epoch_n, "valDice": val_dice,
                         "seconds": round(time.time() - t0, 1)})
         improved = val_dice is not None and val_dice > best_dice

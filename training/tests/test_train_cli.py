@@ -3,6 +3,7 @@
 import json
 
 import numpy as np
+import torch
 import pytest
 
 from medseg_training import eval as evaluator
@@ -126,3 +127,21 @@ def test_dataset_with_a_bad_split_is_a_user_error(synthetic_ct, tmp_path, capsys
         {"id": "a", "image": str(ct), "mask": str(seg), "split": "test"}]}))
     code = train.main(["--dataset", str(tmp_path / "dataset.json"), "--out-dir", str(tmp_path / "r"), "--size", "32"])
     assert code == 1 and "split 'test'" in events(capsys.readouterr().out)[-1]["message"]
+
+
+def test_freeze_batchnorm_keeps_the_statistics_and_trains_the_rest(synthetic_ct, tmp_path, capsys):
+    from medseg_training.runtime import load_checkpoint
+
+    ct, seg = synthetic_ct
+    common = ["--model-kwargs", '{"base_filters": 4}', "--train", str(ct), str(seg), "--window", "60,400", "--size", "32",
+              "--batch-size", "2", "--threads", "2", "--epochs", "1"]
+    assert train.main(common + ["--out-dir", str(tmp_path / "parent")]) == 0
+    assert train.main(common + ["--init-checkpoint", str(tmp_path / "parent" / "last.pt"), "--freeze-batchnorm",
+                                "--out-dir", str(tmp_path / "child")]) == 0
+    capsys.readouterr()
+    before = load_checkpoint(tmp_path / "parent" / "last.pt")["state_dict"]
+    after = load_checkpoint(tmp_path / "child" / "last.pt")["state_dict"]
+    stats = [k for k in before if k.endswith(("running_mean", "running_var"))]
+    weights = [k for k in before if k.endswith("weight") and before[k].dim() == 4]
+    assert stats and all(torch.equal(before[k], after[k]) for k in stats)
+    assert any(not torch.equal(before[k], after[k]) for k in weights)

@@ -20,7 +20,7 @@ import { findPythonRuntime, TRAINING_RUNTIME_HINT, type PythonRuntime } from './
 
 export const DEFAULT_FINETUNE_EPOCHS = 10;
 /** A fine-tune starts from trained weights: a smaller step than training from scratch (1e-3). */
-const FINETUNE_LR = 3e-4;
+export const DEFAULT_FINETUNE_LR = 3e-4;
 /** After a cancel, how long the trainer gets to stop cleanly before it is killed. */
 const CANCEL_GRACE_MS = 20_000;
 
@@ -96,6 +96,8 @@ export class FinetuneJobs {
     }
     const epochs = request.epochs ?? DEFAULT_FINETUNE_EPOCHS;
     if (!Number.isInteger(epochs) || epochs < 1 || epochs > 1000) throw new UserError('Epochs must be a whole number from 1 to 1000.');
+    const lr = request.learningRate ?? DEFAULT_FINETUNE_LR;
+    if (!(lr > 0 && lr < 1)) throw new UserError('The learning rate must be between 0 and 1 (e.g. 0.0003).');
     const jobId = request.jobId ?? randomUUID();
     if (this.jobs.has(jobId)) throw new UserError(`A job ${jobId} exists already.`);
 
@@ -110,7 +112,7 @@ export class FinetuneJobs {
         dataset.trainCases, dataset.heldOutCases, dataset.editedSlices)));
       const threads = Math.max(1, availableParallelism() - 1); // one core stays with the app
       const child = spawn(python.python, ['-m', 'medseg_training.train', '--dataset', dataset.file, '--init-checkpoint', parent.weights,
-        '--epochs', String(epochs), '--batch-size', '4', '--lr', String(FINETUNE_LR), '--device', request.device ?? 'auto',
+        '--epochs', String(epochs), '--batch-size', '4', '--lr', String(lr), ...(request.freezeBatchnorm ? ['--freeze-batchnorm'] : []), '--device', request.device ?? 'auto',
         '--threads', String(threads), '--log-every', '5', '--out-dir', join(work, 'run'),
         // The last epoch, not the best one: choosing by the held-out cases would flatter the gate that judges on them.
         '--export-from', 'last', '--export-onnx', join(reservation.dir, 'model.onnx'), '--export-weights', join(reservation.dir, 'model.pt'),
