@@ -25,6 +25,7 @@ print(importlib.import_module(model_spec(${JSON.stringify(arch)}).builder.__modu
   return r.status === 0 ? r.stdout.trim() : '';
 }
 
+const trainerOption = (recipe: Recipe, flag: string) => (recipe.trainer.includes(flag) ? recipe.trainer[recipe.trainer.indexOf(flag) + 1] : '–');
 const pct = (v: number | undefined) => (v === undefined ? '–' : v.toFixed(4));
 const licenceOf = (ref: string) => DATA_LICENCES[ref.split(':')[0]] ?? 'see ../shared/data/README.md';
 
@@ -63,7 +64,7 @@ ${selection ? `Model selection during training: Dice ${pct(selection.dice)} (poo
 ## Training
 
 - Data: ${t.data ?? recipe.train}. Licence: ${licenceOf(recipe.train)}. Reported on: ${recipe.evaluate.map((r) => `${r} (${licenceOf(r)})`).join('; ')}.
-- Epochs: ${t.epochs} (${Math.round(Number(t.seconds ?? 0) / 60)} min on ${t.framework ?? 'PyTorch'}, CPU, 2 threads); loss ${t.loss}; batch ${t.batchSize}; learning rate ${t.lr} (AdamW, cosine).
+- Weights: epoch ${t.epochs}, the best on the held-out set, reached after ${Math.round(Number(t.seconds ?? 0) / 60)} min on ${t.framework ?? 'PyTorch'}, CPU, 2 threads (the run's budget: ${trainerOption(recipe, '--epochs')} epochs or ${trainerOption(recipe, '--max-minutes')} min); loss ${t.loss}; batch ${t.batchSize}; learning rate ${t.lr} (AdamW, cosine).
 - Augmentation: random flips, scaled crops, rotation, intensity jitter${recipe.trainer.includes('--elastic') ? ', elastic deformation' : ''}.
 - Recipe: \`training/recipes/${recipe.id}.json\`; remake with \`npm run train:model -- ${recipe.id} && npm run model:card -- ${recipe.id}\`.
 
