@@ -9,6 +9,7 @@ import { appRoot } from '../../src/core/paths';
 import { readManifest } from '../../src/core/inference';
 import { manifestProblems } from '../../src/shared/manifest';
 import { importModel } from '../../src/core/training/model-import';
+import { readRecipe } from '../../scripts/zoo/recipes';
 
 const models = join(appRoot(), 'models');
 const shipped = readdirSync(models).filter((f) => f.endsWith('.onnx')).map((f) => f.slice(0, -5)).sort();
@@ -27,8 +28,7 @@ describe.each(shipped)('%s', (id) => {
     const manifest = await readManifest(onnx);
     expect(manifestProblems(manifest)).toEqual([]);
     expect(manifest.id).toBe(id);
-    const recipe = JSON.parse(readFileSync(join(appRoot(), 'training', 'recipes', `${id}.json`), 'utf8'));
-    expect(manifest.architecture).toBe(recipe.arch);
+    expect(manifest.architecture).toBe(readRecipe(id).arch);
     expect(existsSync(join(models, `${id}.pt`))).toBe(true);
   });
 
