@@ -12,7 +12,7 @@ import { embedManifest, readManifest } from '../../src/core/inference';
 import { findPythonRuntime } from '../../src/core/training/python-runtime';
 import { evaluateOn, scratchStudio } from '../eval/evaluate-split';
 import { dataset, DATA_LICENCES } from './datasets';
-import { readRecipe, type Recipe } from './recipes';
+import { readRecipe, trainerOption, type Recipe } from './recipes';
 
 type Evaluation = Awaited<ReturnType<typeof evaluateOn>>;
 
@@ -25,7 +25,8 @@ print(importlib.import_module(model_spec(${JSON.stringify(arch)}).builder.__modu
   return r.status === 0 ? r.stdout.trim() : '';
 }
 
-const trainerOption = (recipe: Recipe, flag: string) => (recipe.trainer.includes(flag) ? recipe.trainer[recipe.trainer.indexOf(flag) + 1] : '–');
+/** Without a validation set the trainer holds out every n-th slice, n = 1 / --val-fraction (its default 0.1). */
+const heldOutEvery = (recipe: Recipe) => Math.max(2, Math.round(1 / Number(trainerOption(recipe, '--val-fraction') ?? 0.1)));
 const pct = (v: number | undefined) => (v === undefined ? '–' : v.toFixed(4));
 const licenceOf = (ref: string) => DATA_LICENCES[ref.split(':')[0]] ?? 'see ../shared/data/README.md';
 
@@ -52,7 +53,7 @@ ${m.task} · ${m.modality} · architecture \`${m.architecture}\` (${JSON.stringi
 ${rows.join('\n')}
 
 Mean over cases (images, or volumes); the structure's voxels against the truth's (${evaluations.map((e) => e.dataset).join(', ')}).
-${selection ? `Model selection during training: Dice ${pct(selection.dice)} (pooled over voxels) on ${recipe.val ?? 'every 10th training slice or image, held out'}.` : ''}
+${selection ? `Model selection during training: Dice ${pct(selection.dice)} (pooled over voxels) on ${recipe.val ?? `every ${heldOutEvery(recipe)}th training slice or image, held out`}.` : ''}
 
 ## Input and preprocessing
 
@@ -64,7 +65,7 @@ ${selection ? `Model selection during training: Dice ${pct(selection.dice)} (poo
 ## Training
 
 - Data: ${t.data ?? recipe.train}. Licence: ${licenceOf(recipe.train)}. Reported on: ${recipe.evaluate.map((r) => `${r} (${licenceOf(r)})`).join('; ')}.
-- Weights: epoch ${t.epochs}, the best on the held-out set, reached after ${Math.round(Number(t.seconds ?? 0) / 60)} min on ${t.framework ?? 'PyTorch'}, CPU, 2 threads (the run's budget: ${trainerOption(recipe, '--epochs')} epochs or ${trainerOption(recipe, '--max-minutes')} min); loss ${t.loss}; batch ${t.batchSize}; learning rate ${t.lr} (AdamW, cosine).
+- Weights: epoch ${t.epochs}, the best on the held-out set, reached after ${Math.round(Number(t.seconds ?? 0) / 60)} min on ${t.framework ?? 'PyTorch'}, CPU, 2 threads (the run's budget: ${trainerOption(recipe, '--epochs') ?? '–'} epochs or ${trainerOption(recipe, '--max-minutes') ?? '–'} min); loss ${t.loss}; batch ${t.batchSize}; learning rate ${t.lr} (AdamW, cosine).
 - Augmentation: random flips, scaled crops, rotation, intensity jitter${recipe.trainer.includes('--elastic') ? ', elastic deformation' : ''}.
 - Recipe: \`training/recipes/${recipe.id}.json\`; remake with \`npm run train:model -- ${recipe.id} && npm run model:card -- ${recipe.id}\`.
 

@@ -23,3 +23,8 @@ const recipesDir = join(appRoot(), 'training', 'recipes');
 export const recipePath = (id: string) => join(recipesDir, `${id}.json`);
 export const readRecipe = (id: string): Recipe => JSON.parse(readFileSync(recipePath(id), 'utf8'));
 export const recipeIds = (): string[] => readdirSync(recipesDir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
+/** The value a recipe gives a trainer flag (`--epochs` → "40"), if it gives one. */
+export function trainerOption(recipe: Recipe, flag: string): string | undefined {
+  const i = recipe.trainer.indexOf(flag);
+  return i < 0 ? undefined : recipe.trainer[i + 1];
+}

@@ -1,15 +1,17 @@
-// `npm run train:model -- <recipe id> [--from-checkpoint run/best.pt] [--threads N] [--device cpu|cuda]`:
+// `npm run train:model -- <recipe id> [--resume] [--from-checkpoint run/best.pt] [--threads N] [--device cpu|cuda]`:
 // trains a shipped model from its recipe (training/recipes/<id>.json) on ../shared/data with the
 // project's trainer, then exports it to models/<id>.onnx (manifest embedded, ORT parity checked)
-// and models/<id>.pt (the weights fine-tuning starts from). Progress: the trainer's JSON lines.
+// and models/<id>.pt (the weights fine-tuning starts from). `--resume`: an interrupted run goes on
+// from its last.pt within the recipe's epoch and time budget, the time already spent counted.
+// Progress: the trainer's JSON lines.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { appRoot } from '../../src/core/paths';
 import { findPythonRuntime, TRAINING_RUNTIME_HINT } from '../../src/core/training/python-runtime';
 import { dataset, hasSharedData, SHARED_DATA, trainerPairs } from './datasets';
-import { readRecipe } from './recipes';
+import { readRecipe, trainerOption } from './recipes';
 
 function labelsArg(labels: number[] | undefined): string[] {
   return labels ? [labels.join(',')] : ['nonzero'];
@@ -18,7 +20,7 @@ function labelsArg(labels: number[] | undefined): string[] {
 function main(): number {
   const { values, positionals } = parseArgs({ allowPositionals: true, options: {
     'from-checkpoint': { type: 'string' }, threads: { type: 'string', default: '2' }, device: { type: 'string', default: 'auto' },
-    'work-dir': { type: 'string' },
+    'work-dir': { type: 'string' }, resume: { type: 'boolean' },
   } });
   const recipe = readRecipe(positionals[0] ?? '');
   const python = findPythonRuntime();
@@ -26,12 +28,24 @@ function main(): number {
   const models = join(appRoot(), 'models');
   const manifest = JSON.stringify({ id: recipe.id, ...recipe.manifest });
   const [onnx, weights] = [join(models, `${recipe.id}.onnx`), join(models, `${recipe.id}.pt`)];
+  const run = (args: string[]) => spawnSync(python.python, args, { env: python.env, stdio: 'inherit' }).status ?? 1;
   if (values['from-checkpoint']) {
-    return spawnSync(python.python, ['-m', 'medseg_training.export', '--checkpoint', values['from-checkpoint'], '--out', onnx,
-      '--weights-out', weights, '--manifest-json', manifest], { env: python.env, stdio: 'inherit' }).status ?? 1;
+    return run(['-m', 'medseg_training.export', '--checkpoint', values['from-checkpoint'], '--out', onnx,
+      '--weights-out', weights, '--manifest-json', manifest]);
   }
   if (!hasSharedData()) { console.error(`train:model: needs the datasets in ${SHARED_DATA}`); return 1; }
   const work = values['work-dir'] ?? join(appRoot(), 'runs', recipe.id);
+  const host = ['--threads', values.threads!, '--device', values.device!, '--out-dir', join(work, 'run'),
+    '--export-onnx', onnx, '--export-weights', weights, '--manifest-json', manifest];
+  if (values.resume) {
+    const last = join(work, 'run', 'last.pt');
+    if (!existsSync(last)) { console.error(`train:model: nothing to resume: no ${last}`); return 1; }
+    const budget = ['--epochs', '--max-minutes'].flatMap((flag) => {
+      const value = trainerOption(recipe, flag);
+      return value === undefined ? [] : [flag, value];
+    });
+    return run(['-m', 'medseg_training.train', '--resume', last, ...budget, ...host]);
+  }
   mkdirSync(work, { recursive: true });
   const train = dataset(recipe.train);
   const val = recipe.val ? dataset(recipe.val) : null;
@@ -39,12 +53,10 @@ function main(): number {
     '-m', 'medseg_training.train', '--arch', recipe.arch, '--model-kwargs', JSON.stringify(recipe.modelKwargs),
     ...trainerPairs(train, work).flatMap(([image, mask]) => ['--train', image, mask]), '--train-labels', ...labelsArg(train.labels),
     ...(val ? [...trainerPairs(val, work).flatMap(([image, mask]) => ['--val', image, mask]), '--val-labels', ...labelsArg(val.labels)] : []),
-    ...recipe.trainer, '--threads', values.threads!, '--device', values.device!, '--out-dir', join(work, 'run'),
-    '--data-description', `${recipe.train} (${train.pairs.length} ${train.kind === '2d' ? 'images' : 'volume(s)'})` +
+    ...recipe.trainer, ...host, '--data-description', `${recipe.train} (${train.pairs.length} ${train.kind === '2d' ? 'images' : 'volume(s)'})` +
       (val ? `; model selection on ${recipe.val} (${val.pairs.length})` : ''),
-    '--export-onnx', onnx, '--export-weights', weights, '--manifest-json', manifest,
   ];
-  return spawnSync(python.python, args, { env: python.env, stdio: 'inherit' }).status ?? 1;
+  return run(args);
 }
 
 process.exitCode = main();
