@@ -21,7 +21,7 @@ function architectureNotes(arch: string): string {
   const python = findPythonRuntime();
   if (!python) return '';
   const r = spawnSync(python.python, ['-c', `import importlib; from medseg_training.registry import model_spec
-print(importlib.import_module(model_spec(${JSON.stringify(arch)}).builder.__module__).__doc__ or "")`], { env: python.env, encoding: 'utf8' });
+print(importlib.import_module(model_spec(${JSON.stringify(arch)}).network.__module__).__doc__ or "")`], { env: python.env, encoding: 'utf8' });
   return r.status === 0 ? r.stdout.trim() : '';
 }
 

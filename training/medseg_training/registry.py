@@ -1,6 +1,6 @@
 """Architecture registry: ``create_model(name, **kw)``.
 
-Each file in ``nets/`` registers one public architecture with :func:`register_model`; importing
+Each file in ``nets/`` registers one public architecture class with :func:`register_model`; importing
 ``medseg_training.nets`` registers them all. Names are lower-case and hyphenated
 (``dra-unet``); ``_`` and case are ignored when looking a name up.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import inspect
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List
+from typing import Any, Callable, Dict, List, Type
 
 from torch import nn
 
@@ -21,12 +21,12 @@ class UnknownModelError(ValueError):
 @dataclass(frozen=True)
 class ModelSpec:
     name: str
-    builder: Callable[..., nn.Module]
+    network: Type[nn.Module]
     description: str
 
     def parameters(self) -> Dict[str, Any]:
-        """The builder's keyword arguments and their defaults."""
-        sig = inspect.signature(self.builder)
+        """The constructor's keyword arguments and their defaults."""
+        sig = inspect.signature(self.network)
         return {p.name: (None if p.default is inspect.Parameter.empty else p.default) for p in sig.parameters.values()
                 if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
 
@@ -38,15 +38,15 @@ def _normalise(name: str) -> str:
     return name.strip().lower().replace("_", "-")
 
 
-def register_model(name: str, description: str = "") -> Callable[[Callable[..., nn.Module]], Callable[..., nn.Module]]:
-    """Decorator: registers ``builder`` under ``name``."""
+def register_model(name: str, description: str) -> Callable[[Type[nn.Module]], Type[nn.Module]]:
+    """Class decorator: registers the network class under ``name``."""
 
-    def decorate(builder: Callable[..., nn.Module]) -> Callable[..., nn.Module]:
+    def decorate(network: Type[nn.Module]) -> Type[nn.Module]:
         key = _normalise(name)
-        if key in _REGISTRY and _REGISTRY[key].builder is not builder:
+        if key in _REGISTRY and _REGISTRY[key].network is not network:
             raise ValueError(f"architecture {key!r} is registered twice")
-        _REGISTRY[key] = ModelSpec(key, builder, description or (builder.__doc__ or "").strip().split("\n")[0])
-        return builder
+        _REGISTRY[key] = ModelSpec(key, network, description)
+        return network
 
     return decorate
 
@@ -81,4 +81,4 @@ def create_model(name: str, **kwargs: Any) -> nn.Module:
     if unknown:
         raise UnknownModelError(
             f"architecture {spec.name!r} does not take {', '.join(unknown)}; it accepts: {', '.join(accepted)}")
-    return spec.builder(**kwargs)
+    return spec.network(**kwargs)

@@ -22,7 +22,7 @@ def randomise_batchnorm(model, seed=0):
 def test_attention_gate_shapes():
     gate = AttentionGate(x_channels=8, g_channels=16, inter_channels=4).eval()
     x, g = torch.randn(2, 8, 32, 24), torch.randn(2, 16, 16, 12)
-    y, alpha = gate(x, g)
+    y, alpha = gate(x, g), gate.coefficients(x, g)
     assert y.shape == x.shape
     assert alpha.shape == (2, 1, 32, 24)
     assert float(alpha.min()) >= 0.0 and float(alpha.max()) <= 1.0

@@ -24,3 +24,26 @@ def test_unknown_argument_lists_accepted_arguments():
     with pytest.raises(UnknownModelError) as err:
         create_model("dra-unet", filters=16)
     assert "base_filters" in str(err.value)
+
+
+def test_every_network_is_a_registered_class_on_the_scaffold():
+    from medseg_training.nets.encoder_decoder import EncoderDecoder, UNetScaffold
+    from medseg_training.registry import model_spec
+
+    unet_family = {"unet", "attention-unet", "dra-unet", "improved-skip-unet"}
+    for name in available_models():
+        network = model_spec(name).network
+        assert isinstance(network, type) and issubclass(network, EncoderDecoder), name
+        assert issubclass(network, UNetScaffold) == (name in unet_family), name
+
+
+def test_the_shipped_fine_tune_weights_load_into_their_networks():
+    """models/*.pt are what users fine-tune from: a renamed module would orphan them."""
+    from pathlib import Path
+
+    from medseg_training.runtime import load_checkpoint, model_from_checkpoint
+
+    shipped = sorted((Path(__file__).resolve().parents[2] / "models").glob("*.pt"))
+    assert shipped, "no shipped weights found"
+    for path in shipped:
+        model_from_checkpoint(load_checkpoint(path))  # load_state_dict is strict

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Tuple
-
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -19,8 +17,8 @@ class AttentionGate(nn.Module):
     grid-attention block); ``alpha`` is upsampled bilinearly back to ``x``'s grid, and the gated
     features pass through a 1×1 convolution + BatchNorm.
 
-    Shapes: ``x`` [N, x_channels, H, W], ``g`` [N, g_channels, H/2, W/2] → ``(y, alpha)`` with
-    ``y`` [N, x_channels, H, W] and ``alpha`` [N, 1, H, W] in [0, 1].
+    Shapes: ``x`` [N, x_channels, H, W], ``g`` [N, g_channels, H/2, W/2] → ``y`` [N, x_channels, H, W];
+    :meth:`coefficients` gives ``alpha`` [N, 1, H, W] in [0, 1].
     """
 
     def __init__(self, x_channels: int, g_channels: int, inter_channels: int | None = None):
@@ -31,8 +29,10 @@ class AttentionGate(nn.Module):
         self.psi = nn.Conv2d(inter_channels, 1, kernel_size=1, bias=True)
         self.out = ConvNorm(x_channels, x_channels, 1)
 
-    def forward(self, x: torch.Tensor, g: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+    def coefficients(self, x: torch.Tensor, g: torch.Tensor) -> torch.Tensor:
+        """The attention map ``alpha`` on ``x``'s grid."""
         q = self.psi(F.relu(self.theta_x(x) + self.phi_g(g)))
-        alpha = torch.sigmoid(q)
-        alpha = F.interpolate(alpha, scale_factor=2.0, mode="bilinear", align_corners=False)
-        return self.out(x * alpha), alpha
+        return F.interpolate(torch.sigmoid(q), scale_factor=2.0, mode="bilinear", align_corners=False)
+
+    def forward(self, x: torch.Tensor, g: torch.Tensor) -> torch.Tensor:
+        return self.out(x * self.coefficients(x, g))

@@ -30,66 +30,43 @@ Input height/width must be multiples of ``2**depth`` (16 by default).
 
 from __future__ import annotations
 
-from typing import List
-
 import torch
-from torch import nn
 
-from ..blocks import DoubleConv, require_size_multiple
+from ..blocks import DoubleConv
 from ..registry import register_model
+from .encoder_decoder import UNetScaffold
 
 VARIANTS = ("ours1", "ours2")
 
 
-class ImprovedSkipUNet(nn.Module):
-    def __init__(self, in_channels: int = 1, out_channels: int = 1, base_filters: int = 16, depth: int = 4,
-                 variant: str = "ours1", dropout: float = 0.0):
-        super().__init__()
-        if depth < 1:
-            raise ValueError("depth must be at least 1")
-        variant = str(variant).strip().lower()
-        if variant not in VARIANTS:
-            raise ValueError(f"unknown improved-skip U-Net variant {variant!r}; valid: {', '.join(VARIANTS)}")
-        self.in_channels = in_channels
-        self.out_channels = out_channels
-        self.depth = depth
-        self.variant = variant
-        self.size_multiple = 2 ** depth
-        widths = [base_filters * 2 ** i for i in range(depth + 1)]  # last one is the bridge
+class FirstConvSkip(DoubleConv):
+    """An encoder block whose skip is its first convolution's output (the "improved skip")."""
 
-        self.encoder = nn.ModuleList(
-            DoubleConv(in_channels if level == 0 else widths[level - 1], widths[level]) for level in range(depth))
-        self.pool = nn.MaxPool2d(2)
-        self.bridge = DoubleConv(widths[depth - 1], widths[depth])
-        self.dropout = nn.Dropout(dropout) if dropout > 0 else nn.Identity()
+    def skip_and_output(self, x: torch.Tensor):
+        return self.forward_both(x)
 
-        self.ups = nn.ModuleList()
-        self.decoder = nn.ModuleList()
-        for level in reversed(range(depth)):
-            coarse, fine = widths[level + 1], widths[level]
-            if level == depth - 1 and variant == "ours1":
-                coarse *= 2  # the bridge's two convolutions, concatenated
-            self.ups.append(nn.ConvTranspose2d(coarse, fine, kernel_size=2, stride=2))
-            self.decoder.append(DoubleConv(2 * fine, fine))
-        self.head = nn.Conv2d(widths[0], out_channels, kernel_size=1)
+
+class ConcatenatedBridge(DoubleConv):
+    """The bridge of ``ours1``: both convolutions' outputs, concatenated (twice the channels)."""
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        require_size_multiple(x, self.size_multiple, "Improved-skip U-Net")
-        skips: List[torch.Tensor] = []
-        for level, block in enumerate(self.encoder):
-            first, x = block.forward_both(x if level == 0 else self.pool(x))
-            skips.append(first)
-        b1, b2 = self.bridge.forward_both(self.pool(self.dropout(x)))
-        d = self.dropout(torch.cat([b1, b2], dim=1) if self.variant == "ours1" else b2)
-        for up, block, skip in zip(self.ups, self.decoder, reversed(skips)):
-            d = block(torch.cat([skip, up(d)], dim=1))
-        return self.head(d)
+        return torch.cat(self.forward_both(x), dim=1)
 
 
 @register_model("improved-skip-unet",
                 "U-Net with skips from each block's first convolution (+ bridge concatenation in ours1)")
-def improved_skip_unet(in_channels: int = 1, out_channels: int = 1, base_filters: int = 16, depth: int = 4,
-                       variant: str = "ours1", dropout: float = 0.0) -> ImprovedSkipUNet:
-    """U-Net with improved skip connections."""
-    return ImprovedSkipUNet(in_channels=in_channels, out_channels=out_channels, base_filters=base_filters,
-                            depth=depth, variant=variant, dropout=dropout)
+class ImprovedSkipUNet(UNetScaffold):
+    display_name = "Improved-skip U-Net"
+
+    def __init__(self, in_channels: int = 1, out_channels: int = 1, base_filters: int = 16, depth: int = 4,
+                 variant: str = "ours1", dropout: float = 0.0):
+        variant = str(variant).strip().lower()
+        if variant not in VARIANTS:
+            raise ValueError(f"unknown improved-skip U-Net variant {variant!r}; valid: {', '.join(VARIANTS)}")
+        concatenated = variant == "ours1"
+        super().__init__(in_channels, out_channels, base_filters, depth,
+                         encoder_block=lambda cin, cout, first: FirstConvSkip(cin, cout),
+                         decoder_block=lambda cin, cout, first: DoubleConv(cin, cout),
+                         bridge_block=lambda cin, cout, first: (ConcatenatedBridge if concatenated else DoubleConv)(cin, cout),
+                         bridge_out_channels=base_filters * 2 ** (depth + 1) if concatenated else None, dropout=dropout)
+        self.variant = variant

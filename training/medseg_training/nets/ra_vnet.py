@@ -34,28 +34,24 @@ multiples of ``2**depth`` (16 by default); ``base_filters`` must be a multiple o
 
 from __future__ import annotations
 
-from typing import List
-
 import torch
 from torch import nn
 
-from ..blocks import AttentionRecoveryModule, ChannelAttention, CofResBlock, require_size_multiple
+from ..blocks import AttentionRecoveryModule, ChannelAttention, CofResBlock
 from ..registry import register_model
+from .encoder_decoder import EncoderDecoder, level_widths
 
 
-class RAVNet(nn.Module):
+@register_model("ra-vnet", "RA V-Net (CofRes encoder, channel attention, ConvLSTM attention-recovery decoder)")
+class RAVNet(EncoderDecoder):
+    display_name = "RA V-Net"
+
     def __init__(self, in_channels: int = 1, out_channels: int = 1, base_filters: int = 16, depth: int = 4):
-        super().__init__()
-        if depth < 1:
-            raise ValueError("depth must be at least 1")
+        super().__init__(in_channels, out_channels, depth, 2 ** depth)
         if base_filters < 4 or base_filters % 4:
             raise ValueError(f"RA V-Net needs base_filters that is a multiple of 4 (CofRes convolves at a quarter "
                              f"of each width); got {base_filters}")
-        self.in_channels = in_channels
-        self.out_channels = out_channels
-        self.depth = depth
-        self.size_multiple = 2 ** depth
-        widths = [base_filters * 2 ** i for i in range(depth + 1)]  # last one is the bottom
+        widths = level_widths(base_filters, depth + 1)  # the last one is the bottom's
 
         self.encoder = nn.ModuleList(
             CofResBlock(in_channels if level == 0 else widths[level - 1], widths[level]) for level in range(depth))
@@ -66,19 +62,8 @@ class RAVNet(nn.Module):
                                      for level in reversed(range(depth)))
         self.head = nn.Conv2d(widths[0], out_channels, kernel_size=1)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        require_size_multiple(x, self.size_multiple, "RA V-Net")
-        skips: List[torch.Tensor] = []
-        for level, block in enumerate(self.encoder):
-            x = block(x if level == 0 else self.pool(x))
-            skips.append(x)
-        d = self.channel_attention(self.bottom(self.pool(x)))
-        for block, skip in zip(self.decoder, reversed(skips)):
-            d = block(d, skip)
-        return self.head(d)
+    def through_bridge(self, x: torch.Tensor) -> torch.Tensor:
+        return self.channel_attention(self.bottom(x))
 
-
-@register_model("ra-vnet", "RA V-Net (CofRes encoder, channel attention, ConvLSTM attention-recovery decoder)")
-def ra_vnet(in_channels: int = 1, out_channels: int = 1, base_filters: int = 16, depth: int = 4) -> RAVNet:
-    """RA V-Net."""
-    return RAVNet(in_channels=in_channels, out_channels=out_channels, base_filters=base_filters, depth=depth)
+    def decode(self, stage: int, d: torch.Tensor, skip: torch.Tensor) -> torch.Tensor:
+        return self.decoder[stage](d, skip)

@@ -28,14 +28,15 @@ U-Nets, keep an eye on the 1e-4 export parity at large inputs.
 
 from __future__ import annotations
 
-from typing import List
+from typing import List, Tuple
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ..blocks import ASPP, DecoderAttention, PreActResidualBlock, SqueezeExcitation, require_size_multiple
+from ..blocks import ASPP, DecoderAttention, PreActResidualBlock, SqueezeExcitation
 from ..registry import register_model
+from .encoder_decoder import EncoderDecoder, level_widths
 
 
 def _residual_se(in_channels: int, out_channels: int, stride: int = 1, preactivation: bool = True) -> nn.Sequential:
@@ -43,16 +44,13 @@ def _residual_se(in_channels: int, out_channels: int, stride: int = 1, preactiva
                          SqueezeExcitation(out_channels, reduction=8))
 
 
-class ResUNetPlusPlus(nn.Module):
+@register_model("resunetpp", "ResUNet++ (residual units + squeeze-excitation + ASPP + decoder attention)")
+class ResUNetPlusPlus(EncoderDecoder):
+    display_name = "ResUNet++"
+
     def __init__(self, in_channels: int = 1, out_channels: int = 1, base_filters: int = 16, depth: int = 3):
-        super().__init__()
-        if depth < 1:
-            raise ValueError("depth must be at least 1")
-        self.in_channels = in_channels
-        self.out_channels = out_channels
-        self.depth = depth
-        self.size_multiple = 2 ** depth
-        widths = [base_filters * 2 ** i for i in range(depth + 2)]  # encoder levels 0..depth, then the bridge
+        super().__init__(in_channels, out_channels, depth, 2 ** depth)
+        widths = level_widths(base_filters, depth + 2)  # encoder levels 0..depth, then the bridge
 
         self.stem = _residual_se(in_channels, widths[0], preactivation=False)
         self.encoder = nn.ModuleList(_residual_se(widths[level - 1], widths[level], stride=2)
@@ -68,19 +66,16 @@ class ResUNetPlusPlus(nn.Module):
         self.head_aspp = ASPP(widths[1], widths[0])
         self.head = nn.Conv2d(widths[0], out_channels, kernel_size=1)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        require_size_multiple(x, self.size_multiple, "ResUNet++")
-        skips: List[torch.Tensor] = [self.stem(x)]
+    def encode(self, x: torch.Tensor) -> Tuple[List[torch.Tensor], torch.Tensor]:
+        # Strided residual units instead of pooling; the deepest one feeds the bridge, not a skip.
+        features = [self.stem(x)]
         for block in self.encoder:
-            skips.append(block(skips[-1]))
-        d = self.bridge(skips.pop())
-        for attention, block, skip in zip(self.attention, self.decoder, reversed(skips)):
-            up = F.interpolate(attention(skip, d), scale_factor=2.0, mode="nearest")
-            d = block(torch.cat([up, skip], dim=1))
+            features.append(block(features[-1]))
+        return features[:-1], features[-1]
+
+    def decode(self, stage: int, d: torch.Tensor, skip: torch.Tensor) -> torch.Tensor:
+        up = F.interpolate(self.attention[stage](skip, d), scale_factor=2.0, mode="nearest")
+        return self.decoder[stage](torch.cat([up, skip], dim=1))
+
+    def through_head(self, d: torch.Tensor) -> torch.Tensor:
         return self.head(self.head_aspp(d))
-
-
-@register_model("resunetpp", "ResUNet++ (residual units + squeeze-excitation + ASPP + decoder attention)")
-def resunetpp(in_channels: int = 1, out_channels: int = 1, base_filters: int = 16, depth: int = 3) -> ResUNetPlusPlus:
-    """ResUNet++."""
-    return ResUNetPlusPlus(in_channels=in_channels, out_channels=out_channels, base_filters=base_filters, depth=depth)
