@@ -3,7 +3,7 @@ import { LabelmapHistory } from '../../src/renderer/editor/history';
 import { Labelmap } from '../../src/renderer/editor/labelmap';
 import { EDITOR_SHORTCUTS, formatShortcut, shortcutAction } from '../../src/renderer/editor/shortcuts';
 import { EditorController, nextBrushRadius } from '../../src/renderer/editor/tool-controller';
-import type { ToolPointerEvent } from '../../src/renderer/editor/tools';
+import type { ToolPointerEvent } from '../../src/renderer/editor/tools/tool-types';
 import type { Geometry } from '../../src/shared/image';
 
 const geometry = (size: [number, number, number]): Geometry => ({

@@ -5,7 +5,7 @@ import { defaultWindow } from '../../src/renderer/viewer/window-level';
 const image = (modality: string, values: number[]) => ({ modality, components: 1, data: Int16Array.from(values) });
 
 test('CT opens in the abdomen window; so does a NIfTI whose voxels are Hounsfield units', () => {
-  expect(defaultWindow(image('CT', [0, 10, 20]))).toEqual({ preset: 'abdomen', window: { width: 400, level: 40 } });
+  expect(defaultWindow(image('CT', [0, 10, 20]))).toEqual({ preset: 'abdomen', window: { width: 400, center: 40 } });
   expect(defaultWindow(image('', [-1024, -1000, -80, 45, 700])).preset).toBe('abdomen');
 });
 

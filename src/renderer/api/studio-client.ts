@@ -42,3 +42,9 @@ export function studioClient(): StudioApi {
   if (window.studio) return window.studio;
   return httpStudio(accessToken());
 }
+
+let client: StudioApi | null = null;
+/** The engine, created on first use (browser mode needs the token from the address). */
+export function studio(): StudioApi {
+  return (client ??= studioClient());
+}

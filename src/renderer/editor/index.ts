@@ -1,4 +1,4 @@
-// The labelmap editor (no Vue, no Konva): labelmap model, undo history, brushes, fills, tools.
+// The labelmap editor (no Vue): labelmap model, undo history, brushes, fills, tools, Konva layers.
 export * from './slices';
 export * from './intensity';
 export * from './labelmap';
@@ -7,8 +7,10 @@ export * from './change-encoding';
 export * from './history';
 export * from './brush-strategies';
 export * from './distance-transform';
-export * from './fill';
+export * from './region-fill';
+export * from './slice-interpolation';
 export * from './components';
-export * from './tools';
+export * from './tools/tool-types';
+export * from './tool-registry';
 export * from './shortcuts';
 export * from './tool-controller';

@@ -1,8 +1,11 @@
 // Slice maths for the three display orientations, kept apart from the labelmap so brushes, fills
 // and renderers share one definition of "which voxel is pixel (u, v) of this slice".
 //
-// Raw index order, no display flips: axial (fixed k) u=i v=j; coronal (fixed j) u=i v=k;
-// sagittal (fixed i) u=j v=k. A view that wants superior-up flips v when it draws.
+// These are index planes in raw index order, named after the anatomical plane they are for a volume
+// stored the usual way (k from feet to head): 'axial' is k fixed (u=i, v=j), 'coronal' j fixed
+// (u=i, v=k), 'sagittal' i fixed (u=j, v=k). Which index plane an anatomical view shows, and how it
+// is flipped or turned on screen, is the display's business (viewer/anatomical-view.ts).
+import type { Vec3 } from '../../shared/geometry';
 
 export type Orientation = 'axial' | 'coronal' | 'sagittal';
 
@@ -114,17 +117,22 @@ export function boxRectOnSlice(box: VoxelBox, orientation: Orientation, index: n
   return { u0: lo[axes.u], v0: lo[axes.v], u1: hi[axes.u], v1: hi[axes.v] };
 }
 
-/** The voxel box covered by a slice rectangle on slice `index`. */
-export function sliceRectToBox(rect: SliceRect, orientation: Orientation, index: number): VoxelBox {
-  const axes = AXES[orientation];
-  const lo = [0, 0, 0];
-  const hi = [0, 0, 0];
-  lo[axes.u] = rect.u0; hi[axes.u] = rect.u1;
-  lo[axes.v] = rect.v0; hi[axes.v] = rect.v1;
-  lo[axes.normal] = index; hi[axes.normal] = index;
-  return { i0: lo[0], j0: lo[1], k0: lo[2], i1: hi[0], j1: hi[1], k1: hi[2] };
-}
-
 export function wholeBox(size: readonly [number, number, number]): VoxelBox {
   return { i0: 0, j0: 0, k0: 0, i1: size[0] - 1, j1: size[1] - 1, k1: size[2] - 1 };
+}
+
+/** The voxel index of slice point (u, v) on slice `index`. */
+export function sliceToVoxel(orientation: Orientation, index: number, p: SlicePoint): Vec3 {
+  const axes = AXES[orientation];
+  const ijk: Vec3 = [0, 0, 0];
+  ijk[axes.u] = p.u;
+  ijk[axes.v] = p.v;
+  ijk[axes.normal] = index;
+  return ijk;
+}
+
+/** Where voxel (i, j, k) falls in an orientation: its slice number and slice point. */
+export function voxelToSlice(orientation: Orientation, ijk: readonly number[]): { index: number; point: SlicePoint } {
+  const axes = AXES[orientation];
+  return { index: ijk[axes.normal], point: { u: ijk[axes.u], v: ijk[axes.v] } };
 }

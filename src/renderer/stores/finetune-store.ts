@@ -3,7 +3,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { FinetuneJob, ModelVersion, StudioEvent, VersionEvaluation } from '../../shared/api';
-import { studio } from './case-store';
+import { studio } from '../api/studio-client';
 import { useNoticeStore } from './notice-store';
 import { useSegmentStore } from './segment-store';
 

@@ -4,7 +4,8 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { Device, ModelSummary, StudioEvent } from '../../shared/api';
 import { messageOf, useNoticeStore } from './notice-store';
-import { studio, useCaseStore } from './case-store';
+import { studio } from '../api/studio-client';
+import { useOpenCaseStore } from './open-case-store';
 import { useViewStore } from './view-store';
 
 export type SegmentScope = 'case' | 'slice';
@@ -63,7 +64,7 @@ export const useSegmentStore = defineStore('segment', () => {
   }
 
   async function run(scope: SegmentScope): Promise<void> {
-    const cases = useCaseStore();
+    const cases = useOpenCaseStore();
     const model = selected.value;
     const summary = cases.summary;
     if (!model || !summary || cases.local || job.value) return;

@@ -4,8 +4,9 @@ import { defineStore } from 'pinia';
 import { reactive, ref } from 'vue';
 import type { VolumeImage } from '../../shared/image';
 import { ORIENTATIONS, sliceAxes, type Orientation } from '../editor/slices';
-import { FIT_CAMERA, type ViewCamera, type Vec3 } from '../viewer/view-transform';
-import { autoWindow, defaultWindow, WINDOW_PRESETS, type WindowLevel } from '../viewer/window-level';
+import type { Vec3 } from '../../shared/geometry';
+import { FIT_CAMERA, type ViewCamera } from '../viewer/view-transform';
+import { autoWindow, defaultWindow, WINDOW_PRESETS, type DisplayWindow } from '../viewer/window-level';
 
 export type Layout = 'one-plus-two' | 'single';
 
@@ -27,7 +28,7 @@ export const useViewStore = defineStore('view', () => {
   const cameras = reactive<Record<Orientation, ViewCamera>>({
     axial: { ...FIT_CAMERA }, coronal: { ...FIT_CAMERA }, sagittal: { ...FIT_CAMERA },
   });
-  const windowLevel = ref<WindowLevel>({ width: 400, level: 40 });
+  const displayWindow = ref<DisplayWindow>({ width: 400, center: 40 });
   const preset = ref('abdomen');
   const overlayOpacity = ref(0.5);
   const outline = ref(false);
@@ -38,7 +39,7 @@ export const useViewStore = defineStore('view', () => {
   const activeView = ref<Orientation>('axial');
   /** Space is held: left-drag pans. */
   const spaceHeld = ref(false);
-  let autoFor: WindowLevel | null = null;
+  let autoFor: DisplayWindow | null = null;
   let image: VolumeImage | null = null;
 
   function sliceIndex(orientation: Orientation): number {
@@ -79,7 +80,7 @@ export const useViewStore = defineStore('view', () => {
     resetCameras();
     const initial = defaultWindow(next);
     preset.value = initial.preset;
-    windowLevel.value = initial.window;
+    displayWindow.value = initial.window;
     if (initial.preset === 'auto') autoFor = initial.window;
     hover.value = null;
     hiddenLabels.value = [];
@@ -94,18 +95,18 @@ export const useViewStore = defineStore('view', () => {
 
   function applyPreset(id: string): void {
     if (id === 'auto') {
-      autoFor ??= image ? autoWindow(image.data) : { width: 1, level: 0.5 };
-      windowLevel.value = { ...autoFor };
+      autoFor ??= image ? autoWindow(image.data) : { width: 1, center: 0.5 };
+      displayWindow.value = { ...autoFor };
     } else {
       const p = WINDOW_PRESETS.find((x) => x.id === id);
       if (!p) return;
-      windowLevel.value = { width: p.width, level: p.level };
+      displayWindow.value = { width: p.width, center: p.center };
     }
     preset.value = id;
   }
 
-  function setWindow(w: WindowLevel): void {
-    windowLevel.value = { width: Math.max(1e-6, w.width), level: w.level };
+  function setWindow(w: DisplayWindow): void {
+    displayWindow.value = { width: Math.max(1e-6, w.width), center: w.center };
     preset.value = 'custom';
   }
 
@@ -116,7 +117,7 @@ export const useViewStore = defineStore('view', () => {
   }
 
   return {
-    layout, mainOrientation, cursor, size, cameras, windowLevel, preset, overlayOpacity, outline, showCrosshair,
+    layout, mainOrientation, cursor, size, cameras, displayWindow, preset, overlayOpacity, outline, showCrosshair,
     hiddenLabels, hover, activeView, spaceHeld,
     sliceIndex, sliceCount, setSlice, scrollSlice, setCursor, resetCameras, resetForImage, applyPreset, setWindow, toggleLabel,
   };

@@ -3,7 +3,7 @@
 // draw of the layers an edit changes) on a 512² slice and a slice switch (image + labels + draw) on a synthetic 512×512×200 volume.
 import { nextTick } from 'vue';
 import type { VolumeImage } from '../../shared/image';
-import { useCaseStore } from '../stores/case-store';
+import { useOpenCaseStore } from '../stores/open-case-store';
 import { useToolStore } from '../stores/tool-store';
 import { useViewStore } from '../stores/view-store';
 import { sliceViews } from './view-registry';
@@ -46,7 +46,7 @@ export function syntheticVolume(size: [number, number, number]): VolumeImage {
 const frame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
 
 export function installBenchHook(): void {
-  const cases = useCaseStore();
+  const cases = useOpenCaseStore();
   const tools = useToolStore();
   const view = useViewStore();
 
@@ -68,11 +68,10 @@ export function installBenchHook(): void {
     /** Brush clicks (down + up at one point) with radius `radius` voxels on the axial slice shown. */
     async stamp(options: { radius?: number; count?: number } = {}): Promise<BenchTimes> {
       const { radius = 10, count = 60 } = options;
-      const controller = cases.controller;
-      if (!controller) throw new Error('No case open');
+      const controller = tools.controller;
+      if (!cases.labelmap) throw new Error('No case open');
       tools.selectTool('brush');
-      tools.brushRadius = radius;
-      controller.settings.brushRadius = radius;
+      tools.settings.brushRadius = radius;
       const v = axialView();
       const k = view.sliceIndex('axial');
       const [nx, ny] = view.size;
@@ -96,11 +95,11 @@ export function installBenchHook(): void {
      * whole volume (the synthetic organ), as bytes held by the history per voxel it can restore.
      */
     async undoMemory(): Promise<{ bytes: number; changedVoxels: number; bytesPerChangedVoxel: number; brushBytesPerChangedVoxel: number }> {
-      const controller = cases.controller, history = cases.history, labelmap = cases.labelmap, image = cases.image;
-      if (!controller || !history || !labelmap || !image) throw new Error('No case open');
+      const controller = tools.controller, history = cases.history, labelmap = cases.labelmap, image = cases.image;
+      if (!history || !labelmap || !image) throw new Error('No case open');
       history.clear();
       tools.selectTool('brush');
-      controller.settings.brushRadius = 10;
+      tools.settings.brushRadius = 10;
       const k = view.sliceIndex('axial');
       const [nx, ny] = view.size;
       for (let s = 0; s < 20; s++) {

@@ -3,10 +3,9 @@
 // Pure maths, no DOM: screen ↔ slice ↔ voxel conversions used by the views, the crosshair and tests.
 //
 // Slice pixel (u, v) is the voxel centre; it covers [u−½, u+½] × [v−½, v+½].
+import type { Vec3 } from '../../shared/geometry';
 import type { Geometry } from '../../shared/image';
 import { sliceAxes, type Orientation, type SlicePoint } from '../editor/slices';
-
-export type Vec3 = [number, number, number];
 
 /** A slice's size and the physical size of its pixels. */
 export interface SliceDisplay {
@@ -98,22 +97,6 @@ export function zoomCamera(camera: ViewCamera, factor: number, at: ScreenPoint, 
   const r = zoom / camera.zoom;
   const cx = viewport.width / 2 + camera.panX, cy = viewport.height / 2 + camera.panY;
   return { zoom, panX: camera.panX + (at.x - cx) * (1 - r), panY: camera.panY + (at.y - cy) * (1 - r) };
-}
-
-/** The voxel index of slice point (u, v) on slice `index`. */
-export function sliceToVoxel(orientation: Orientation, index: number, p: SlicePoint): Vec3 {
-  const axes = sliceAxes(orientation);
-  const ijk: Vec3 = [0, 0, 0];
-  ijk[axes.u] = p.u;
-  ijk[axes.v] = p.v;
-  ijk[axes.normal] = index;
-  return ijk;
-}
-
-/** Where voxel (i, j, k) falls in an orientation: its slice number and slice point. */
-export function voxelToSlice(orientation: Orientation, ijk: readonly number[]): { index: number; point: SlicePoint } {
-  const axes = sliceAxes(orientation);
-  return { index: ijk[axes.normal], point: { u: ijk[axes.u], v: ijk[axes.v] } };
 }
 
 /** Nearest voxel inside the grid, or null when the point is off the image by more than half a voxel. */

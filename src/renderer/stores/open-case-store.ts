@@ -1,15 +1,15 @@
-// The open case: image, labelmap + undo history + editor controller (kept out of Vue's deep
-// reactivity), the label list, autosave and export. Every engine call goes through the StudioApi.
+// The case open in the page: image, labelmap + undo history (kept out of Vue's deep reactivity),
+// the label list, autosave and export; it makes the labelmap the editor controller's target.
+// Every engine call goes through the StudioApi. (The workspace's stored cases are core's
+// workspace/case-store.ts; this is the one being looked at and edited.)
 import { defineStore } from 'pinia';
 import { reactive, ref, shallowRef } from 'vue';
-import type { CaseSegmentResult, CaseSummary, ExportMaskResult, OpenedCase, StudioApi, UploadedFile } from '../../shared/api';
+import type { CaseSegmentResult, CaseSummary, ExportMaskResult, OpenedCase, UploadedFile } from '../../shared/api';
 import type { Geometry, VolumeImage } from '../../shared/image';
 import type { LabelDefinition } from '../../shared/manifest';
-import { studioClient } from '../api/studio-client';
-import {
-  EditorController, keepLargestComponent, Labelmap, LabelmapHistory, removeSmallIslands, type LabelmapChange,
-} from '../editor';
-import { messageOf, useNoticeStore } from './notice-store';
+import { studio } from '../api/studio-client';
+import { keepLargestComponent, Labelmap, LabelmapHistory, removeSmallIslands, type LabelmapChange } from '../editor';
+import { useNoticeStore } from './notice-store';
 import { useToolStore } from './tool-store';
 import { useViewStore } from './view-store';
 import { nextLabelColor } from '../viewer/label-colors';
@@ -19,25 +19,19 @@ export type SaveState = 'saved' | 'unsaved' | 'saving' | 'error';
 /** Autosave runs this long after the last change. */
 export const AUTOSAVE_DELAY_MS = 2000;
 
-let client: StudioApi | null = null;
-/** The engine, created on first use (browser mode needs the token from the address). */
-export function studio(): StudioApi {
-  return (client ??= studioClient());
-}
-
 function geometryOf(image: VolumeImage): Geometry {
   return { size: [...image.size], spacing: [...image.spacing], origin: [...image.origin], direction: [...image.direction] };
 }
 
-export const useCaseStore = defineStore('case', () => {
+export const useOpenCaseStore = defineStore('openCase', () => {
   const notices = useNoticeStore();
+  const tools = useToolStore();
   const summary = ref<CaseSummary | null>(null);
   /** An image opened in the page only (benchmarks): never saved or exported. */
   const local = ref(false);
   const image = shallowRef<VolumeImage | null>(null);
   const labelmap = shallowRef<Labelmap | null>(null);
   const history = shallowRef<LabelmapHistory | null>(null);
-  const controller = shallowRef<EditorController | null>(null);
   const labels = ref<LabelDefinition[]>([]);
   const proposedBy = ref<string | null>(null);
   const recent = ref<CaseSummary[]>([]);
@@ -126,7 +120,6 @@ export const useCaseStore = defineStore('case', () => {
     const img = opened.image;
     const lm = new Labelmap(geometryOf(img), opened.labelmap ?? undefined, opened.provenance ?? undefined);
     const h = new LabelmapHistory(lm);
-    const c = new EditorController({ labelmap: lm, history: h, image: { data: img.data, components: img.components } });
     unsubscribe.push(
       lm.onChange((change: LabelmapChange) => {
         if (change.source !== 'load') markDirty();
@@ -139,16 +132,14 @@ export const useCaseStore = defineStore('case', () => {
     image.value = img;
     labelmap.value = lm;
     history.value = h;
-    controller.value = c;
     labels.value = opened.labels.length > 0 ? opened.labels.map((l) => ({ ...l })) : [{ value: 1, name: 'label 1', color: '#e6194b' }];
     proposedBy.value = opened.summary.proposedBy;
     savedAt.value = opened.summary.savedAt;
     saveState.value = 'saved';
     changeSeq = 0;
     useViewStore().resetForImage(img);
-    const tools = useToolStore();
-    if (!labels.value.some((l) => l.value === tools.label)) tools.label = labels.value[0].value;
-    tools.attach(c);
+    if (!labels.value.some((l) => l.value === tools.settings.label)) tools.settings.label = labels.value[0].value;
+    tools.controller.setTarget({ labelmap: lm, history: h, image: { data: img.data, components: img.components } });
     syncUndo();
     recount();
     for (const warning of opened.warnings) notices.warning(warning);
@@ -196,7 +187,7 @@ export const useCaseStore = defineStore('case', () => {
     const lm = labelmap.value, h = history.value;
     if (!lm || !h) return;
     try {
-      controller.value?.activeTool.cancel();
+      tools.controller.activeTool.cancel();
       const changed = h.transaction(name, () => edit(lm));
       notices.info(done(changed));
     } catch (e) {
@@ -204,19 +195,15 @@ export const useCaseStore = defineStore('case', () => {
     }
   }
 
-  function interpolate(): void {
-    const c = controller.value;
-    if (!c) return;
-    try {
-      const result = c.interpolate();
-      const label = labels.value.find((l) => l.value === c.settings.label)?.name ?? `label ${c.settings.label}`;
-      if (result.changed > 0) notices.info(`Filled ${result.filledSlices.length} slice(s) between ${result.keySlices.length} drawn slices of “${label}” (${result.changed} voxels).`);
-      else if (result.keySlices.length < 2) notices.info(`Fill between slices needs “${label}” drawn on at least two slices of this view.`);
-      else notices.info('No gaps to fill: the drawn slices are next to each other.');
-    } catch (e) {
-      notices.error(e, 'Fill between slices');
-    }
-  }
+  /** Says what "Fill between slices" did (from the key or the button: both go through the controller). */
+  tools.controller.onChange((event) => {
+    if (event.kind !== 'interpolated') return;
+    const { result } = event;
+    const label = labels.value.find((l) => l.value === event.label)?.name ?? `label ${event.label}`;
+    if (result.changed > 0) notices.info(`Filled ${result.filledSlices.length} slice(s) between ${result.keySlices.length} drawn slices of “${label}” (${result.changed} voxels).`);
+    else if (result.keySlices.length < 2) notices.info(`Fill between slices needs “${label}” drawn on at least two slices of this view.`);
+    else notices.info('No gaps to fill: the drawn slices are next to each other.');
+  });
 
   function removeIslands(label: number, minVoxels: number): void {
     editStep('Remove small islands', (lm) => removeSmallIslands(lm, label, minVoxels), (n) => `Removed ${n} voxels in islands under ${minVoxels} voxels.`);
@@ -224,14 +211,6 @@ export const useCaseStore = defineStore('case', () => {
 
   function keepLargest(label: number): void {
     editStep('Keep largest component', (lm) => keepLargestComponent(lm, label), (n) => `Kept the largest component; cleared ${n} voxels.`);
-  }
-
-  function undoStep(): void {
-    if (!controller.value?.undo()) notices.info('Nothing to undo.');
-  }
-
-  function redoStep(): void {
-    if (!controller.value?.redo()) notices.info('Nothing to redo.');
   }
 
   /** Puts a model's result in as one undo step; `sliceRange` [from, to) limits it to the slices it ran on. */
@@ -242,7 +221,7 @@ export const useCaseStore = defineStore('case', () => {
     const [from, to] = sliceRange ?? [0, nz];
     const voxels = result.labelmap.subarray(from * nx * ny, to * nx * ny);
     const box = { i0: 0, j0: 0, k0: from, i1: nx - 1, j1: ny - 1, k1: to - 1 };
-    controller.value?.activeTool.cancel();
+    tools.controller.activeTool.cancel();
     const changed = h.transaction(`Model run (${result.model})`, () => lm.applyModelResult(voxels, { box }));
     mergeLabels(result.labels);
     proposedBy.value = result.model;
@@ -301,8 +280,7 @@ export const useCaseStore = defineStore('case', () => {
   }
 
   return {
-    summary, local, image, labelmap, history, controller, labels, proposedBy, recent, busy, saveState, savedAt, undo, labelCounts,
-    openPath, openSample, openUploaded, openLocal, refreshRecent, save, interpolate, removeIslands, keepLargest,
-    undoStep, redoStep, applyModelResult, addLabel, updateLabel, setReviewed, exportMask, recount, messageOf,
+    summary, local, image, labelmap, history, labels, proposedBy, recent, busy, saveState, savedAt, undo, labelCounts,
+    openPath, openSample, openUploaded, openLocal, refreshRecent, save, removeIslands, keepLargest, applyModelResult, addLabel, updateLabel, setReviewed, exportMask, recount,
   };
 });
