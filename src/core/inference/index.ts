@@ -10,7 +10,7 @@ import type { VolumeImage } from '../../shared/image';
 import type { ModelManifest } from '../../shared/manifest';
 import { WorkerClient } from '../worker-rpc';
 import { readManifest } from './onnx-metadata';
-import type { JobStart, LoadRequest, LoadedSession } from './inference-worker';
+import type { InferenceWorkerApi, JobStart, LoadRequest, LoadedSession } from './inference-worker';
 
 export { readManifest, embedManifest, readOnnxMetadata, writeOnnxMetadata } from './onnx-metadata';
 
@@ -80,7 +80,7 @@ class OnnxSegmentationModel implements SegmentationModel {
   /** What a worker restarted after a crash loads (on the provider this model got). */
   private readonly reload: LoadRequest;
 
-  constructor(readonly path: string, readonly manifest: ModelManifest, private client: WorkerClient, session: LoadedSession, request: LoadRequest) {
+  constructor(readonly path: string, readonly manifest: ModelManifest, private client: WorkerClient<InferenceWorkerApi>, session: LoadedSession, request: LoadRequest) {
     this.reload = { ...request, device: session.provider };
     this.provider = session.provider;
     if (session.providerNote) this.providerNote = session.providerNote;
@@ -91,7 +91,7 @@ class OnnxSegmentationModel implements SegmentationModel {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.client.call('release').catch(() => undefined);
+    await this.client.remote.release().catch(() => undefined);
     await this.client.terminate().catch(() => undefined);
   }
 
@@ -112,31 +112,25 @@ class OnnxSegmentationModel implements SegmentationModel {
       volume: { data, size: [nx, ny, to - from], components },
       batchSize: options.batchSize ?? 4,
     };
-    const call = async <T>(method: string, args: unknown[], transfer: ArrayBuffer[] = []): Promise<T> => {
-      try {
-        return await this.client.call<T>(method, args, transfer);
-      } catch (e) {
-        throw workerFailure(e);
-      }
-    };
-    const id = await call<number>('begin', [this.reload, start], [data.buffer as ArrayBuffer]);
+    const guarded = <T>(call: Promise<T>): Promise<T> => call.catch((e: unknown) => { throw workerFailure(e); });
+    const id = await guarded(this.client.transferring([data.buffer as ArrayBuffer]).begin(this.reload, start));
     const total = to - from;
     options.onProgress?.(0, total);
     let done = 0;
     try {
       while (done < total) {
         if (signal?.aborted) throw abortError();
-        const batch = call<{ done: number }>('runBatch', [id]);
+        const batch = guarded(this.client.remote.runBatch(id));
         batch.catch(() => undefined);
         done = (await raceAbort(batch, signal)).done;
         options.onProgress?.(done, total);
       }
       if (signal?.aborted) throw abortError();
     } catch (e) {
-      void this.client.call('discard', [id]).catch(() => undefined);
+      void this.client.remote.discard(id).catch(() => undefined);
       throw e;
     }
-    const labels = await call<Uint8Array>('finish', [id]);
+    const labels = await guarded(this.client.remote.finish(id));
     const labelmap = from === 0 && to === nz ? labels : new Uint8Array(nx * ny * nz);
     if (labelmap !== labels) labelmap.set(labels, from * nx * ny);
     return {
@@ -175,13 +169,13 @@ function sliceRange(slices: SegmentOptions['slices'], depth: number): [number, n
 export async function loadModel(onnxPath: string, options: LoadModelOptions = {}): Promise<SegmentationModel> {
   const path = resolve(onnxPath);
   const manifest = await readManifest(path);
-  const client = new WorkerClient(workerUrl());
+  const client = new WorkerClient<InferenceWorkerApi>(workerUrl());
   const request: LoadRequest = {
     path, manifest, device: options.device ?? 'auto',
     ...(options.intraOpNumThreads ? { intraOpNumThreads: options.intraOpNumThreads } : {}),
   };
   try {
-    const session = await client.call<LoadedSession>('load', [request]);
+    const session = await client.remote.load(request);
     return new OnnxSegmentationModel(path, manifest, client, session, request);
   } catch (e) {
     await client.terminate().catch(() => undefined);

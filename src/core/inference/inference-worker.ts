@@ -234,7 +234,7 @@ function beginJob(start: JobStart): number {
   return id;
 }
 
-serveWorker({
+const handlers = {
   load,
 
   /** Starts a job; a worker restarted after a crash loads the model again first. */
@@ -276,5 +276,10 @@ serveWorker({
     loaded = null;
     if (s) await s.release();
   },
-});
+};
+
+serveWorker(handlers);
+
+/** The inference worker's methods, for the caller's typed proxy (index.ts). */
+export type InferenceWorkerApi = typeof handlers;
 

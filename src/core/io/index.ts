@@ -4,11 +4,12 @@
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { WorkerClient } from '../worker-rpc';
+import { WorkerClient, WorkerStartError, type WorkerProxy } from '../worker-rpc';
 import { UserError, isUserError } from '../../shared/errors';
 import type { Geometry, ImageInfo, VolumeImage } from '../../shared/image';
 import { imageInfo, voxelCount } from '../../shared/image';
-import type { ReadResult, WriteResult } from './itk-io';
+import type { WriteResult } from './itk-io';
+import type { IoWorkerApi } from './io-worker';
 
 export type { WriteResult } from './itk-io';
 export {
@@ -34,14 +35,14 @@ const DEFAULT_TIMEOUT_MS = 5 * 60_000;
 /** Read a file (NIfTI, NRRD, MHA/MHD, DICOM, PNG/JPEG/TIFF/BMP) or a folder (DICOM series, largest one). */
 export async function readImage(path: string, options: IoOptions = {}): Promise<LoadedImage> {
   const abs = resolve(path);
-  const result = await io.call<ReadResult>('read', [abs, false], options, `reading ${basename(abs)}`);
+  const result = await io.run((worker) => worker.read(abs, false), options, `reading ${basename(abs)}`);
   return { ...result.image, warnings: result.warnings };
 }
 
 /** Size, spacing, origin, direction, type and modality, without keeping the voxels. */
 export async function readImageInfo(path: string, options: IoOptions = {}): Promise<LoadedImageInfo> {
   const abs = resolve(path);
-  const result = await io.call<ReadResult>('read', [abs, true], options, `reading ${basename(abs)}`);
+  const result = await io.run((worker) => worker.read(abs, true), options, `reading ${basename(abs)}`);
   return { ...imageInfo(result.image), warnings: result.warnings };
 }
 
@@ -57,7 +58,7 @@ export async function writeImage(path: string, image: VolumeImage, options: IoOp
     size: image.size, spacing: image.spacing, origin: image.origin, direction: image.direction,
     components: image.components, pixelType: image.pixelType, data: image.data, modality: image.modality,
   };
-  return io.call<WriteResult>('write', [abs, plain], options, `writing ${basename(abs)}`);
+  return io.run((worker) => worker.write(abs, plain), options, `writing ${basename(abs)}`);
 }
 
 /** Write a labelmap (one uint8 label per voxel) on `geometry`'s grid; same checks as writeImage. */
@@ -88,11 +89,11 @@ class TimedOut extends Error {}
 
 /** One worker, one request at a time (so a timeout measures that request only), restarted after a crash. */
 class IoWorker {
-  private client: WorkerClient | null = null;
+  private client: WorkerClient<IoWorkerApi> | null = null;
   private tail: Promise<unknown> = Promise.resolve();
 
-  call<T>(method: string, args: unknown[], options: IoOptions, what: string): Promise<T> {
-    const run = this.tail.then(() => this.dispatch<T>(method, args, options.timeoutMs ?? DEFAULT_TIMEOUT_MS, what));
+  run<T>(request: (worker: WorkerProxy<IoWorkerApi>) => Promise<T>, options: IoOptions, what: string): Promise<T> {
+    const run = this.tail.then(() => this.dispatch(request, options.timeoutMs ?? DEFAULT_TIMEOUT_MS, what));
     this.tail = run.catch(() => undefined);
     return run;
   }
@@ -103,19 +104,23 @@ class IoWorker {
     if (client) await client.terminate().catch(() => undefined);
   }
 
-  private async dispatch<T>(method: string, args: unknown[], timeoutMs: number, what: string): Promise<T> {
-    const client = (this.client ??= new WorkerClient(workerUrl()));
+  private async dispatch<T>(request: (worker: WorkerProxy<IoWorkerApi>) => Promise<T>, timeoutMs: number, what: string): Promise<T> {
+    const client = (this.client ??= new WorkerClient<IoWorkerApi>(workerUrl()));
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new TimedOut()), timeoutMs);
     });
     try {
-      return await Promise.race([client.call<T>(method, args), timeout]);
+      return await Promise.race([request(client.remote), timeout]);
     } catch (e) {
       if (isUserError(e)) throw e;
       // The worker died (WASM abort, out of memory) or hangs: replace it; the next call gets a fresh one.
       if (this.client === client) this.client = null;
       void client.terminate().catch(() => undefined);
+      if (e instanceof WorkerStartError) {
+        // Not the file's fault: say so, or the user throws away a good scan.
+        throw new UserError(`MedSeg Studio's image reader could not start (${e.message}) while ${what}; this is a problem of the installation, not of the file. Reinstall the app (or run npm ci in its folder).`);
+      }
       if (e instanceof TimedOut) {
         throw new UserError(`Stopped ${what} after ${Math.round(timeoutMs / 1000)} s: it took too long (the file may be damaged or very large). Try again or check the file.`);
       }
@@ -131,6 +136,6 @@ const io = new IoWorker();
 
 /** Test hooks (need MEDSEG_IO_TEST_HOOKS=1 in the environment when the worker starts). */
 export const ioTestHooks = {
-  crashWorker: (options: IoOptions = {}) => io.call<void>('debugExit', [], options, 'running a crash test'),
-  hangWorker: (options: IoOptions = {}) => io.call<void>('debugHang', [], options, 'running a hang test'),
+  crashWorker: (options: IoOptions = {}) => io.run((worker) => worker.debugExit(), options, 'running a crash test'),
+  hangWorker: (options: IoOptions = {}) => io.run((worker) => worker.debugHang(), options, 'running a hang test'),
 };

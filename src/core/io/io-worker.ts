@@ -4,7 +4,7 @@
 import { serveWorker, Transfer } from '../worker-rpc';
 import { UserError, isUserError } from '../../shared/errors';
 import type { VolumeImage } from '../../shared/image';
-import { readAny, writeAny, type ReadResult } from './itk-io';
+import { readAny, writeAny, type ReadResult, type WriteResult } from './itk-io';
 
 function asUserError(e: unknown, what: string): UserError {
   if (isUserError(e)) return e;
@@ -18,15 +18,15 @@ function transferable(result: ReadResult): Transfer<ReadResult> {
   return new Transfer(result, buffer instanceof ArrayBuffer && buffer.byteLength > 0 ? [buffer] : []);
 }
 
-serveWorker({
-  async read(path: string, informationOnly: boolean) {
+const handlers = {
+  async read(path: string, informationOnly: boolean): Promise<Transfer<ReadResult>> {
     try {
       return transferable(await readAny(path, informationOnly));
     } catch (e) {
       throw asUserError(e, `read ${path}`);
     }
   },
-  async write(path: string, image: VolumeImage) {
+  async write(path: string, image: VolumeImage): Promise<WriteResult> {
     try {
       return await writeAny(path, image);
     } catch (e) {
@@ -34,13 +34,18 @@ serveWorker({
     }
   },
   // Test hook: end the thread as a WASM abort or an out-of-memory kill would.
-  debugExit() {
+  debugExit(): void {
     if (process.env.MEDSEG_IO_TEST_HOOKS === '1') process.exit(3);
     throw new UserError('debugExit is only available in tests');
   },
-  debugHang() {
+  debugHang(): void {
     if (process.env.MEDSEG_IO_TEST_HOOKS !== '1') throw new UserError('debugHang is only available in tests');
     const until = Date.now() + 60_000;
     while (Date.now() < until) { /* a decoder stuck in a loop */ }
   },
-});
+};
+
+serveWorker(handlers);
+
+/** The I/O worker's methods, for the caller's typed proxy (index.ts). */
+export type IoWorkerApi = typeof handlers;
