@@ -1,7 +1,8 @@
 // Real DICOM from ../shared/data (skipped when absent): a full CT series, a JPEG 2000 series, and the
 // pydicom edge-case files, each of which must open or give a UserError within a time limit.
 import { afterAll, describe, expect, it } from 'vitest';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { closeImageIo, readImage, type LoadedImage } from '../../src/core/io';
 import { isUserError } from '../../src/shared/errors';
@@ -33,6 +34,22 @@ describe.skipIf(!HAS_DATA)('real DICOM data', () => {
     for (const v of image.data) { min = Math.min(min, v); max = Math.max(max, v); }
     expect(min).toBeLessThan(-500); // air in HU: decoded and rescaled
     expect(max).toBeGreaterThan(200); // bone
+  });
+
+  it.skipIf(!existsSync(dataPath('totalseg-example/example_ct.nii.gz')))('the TotalSegmentator example through a symlinked folder', async () => {
+    const links = mkdtempSync(join(tmpdir(), 'medseg-ts-link-'));
+    try {
+      symlinkSync(dataPath('totalseg-example'), join(links, 'ts'));
+      const direct = await readImage(dataPath('totalseg-example/example_ct.nii.gz'));
+      const linked = await readImage(join(links, 'ts', 'example_ct.nii.gz'));
+      expect(linked.size).toEqual(direct.size);
+      expect(linked.direction).toEqual(direct.direction);
+      expect(linked.data.length).toBe(direct.data.length);
+      const dicom = await readImage(join(links, 'ts', 'example_ct_dicom'));
+      expect(dicom.size).toEqual([512, 512, 20]);
+    } finally {
+      rmSync(links, { recursive: true, force: true });
+    }
   });
 
   const EDGE = dataPath('dicom-edge-cases');

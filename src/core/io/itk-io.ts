@@ -2,7 +2,7 @@
 // writes. Runs inside the I/O worker thread (io-worker.ts); index.ts is the caller-side API.
 // Every failure a user can cause leaves here as a one-line UserError.
 import {
-  closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync,
+  closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, realpathSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync,
   type Dirent,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -76,6 +76,13 @@ function reasonFrom(log: string, error: unknown): string {
 }
 
 const nameOf = (path: string) => basename(path) || path;
+
+/**
+ * itk-wasm mounts a file's folder into its WASM file system and cannot follow a symlink on the way
+ * (a file under a linked folder reads as "not a valid image"): hand it the real path. Messages keep
+ * the path the user gave.
+ */
+const itkPath = (path: string) => realpathSync(path);
 
 // ---------------------------------------------------------------------------------------------- read
 
@@ -164,7 +171,7 @@ async function readWithItk(abs: string, format: ReadFormat, informationOnly: boo
     const problem = await niftiProblem(abs);
     if (problem) throw new UserError(`Could not read ${nameOf(abs)}: ${problem}. Re-export or copy the file again.`);
   }
-  const { value, error, log } = await quietly(() => READERS[format](abs, { informationOnly }));
+  const { value, error, log } = await quietly(() => READERS[format](itkPath(abs), { informationOnly }));
   if (format === 'jpeg' && /Premature end of JPEG file|Corrupt JPEG data/i.test(log)) {
     throw new UserError(`Could not read ${nameOf(abs)}: the JPEG data is truncated or corrupt. Copy the file again.`);
   }
@@ -226,10 +233,10 @@ interface SeriesFile { path: string; header: DicomHeader }
  * style exports): give it temporary Part 10 copies of those, the others as they are (absolute paths).
  */
 function stageForGdcm(files: SeriesFile[]): { paths: string[]; cleanup: () => void } {
-  if (files.every((f) => f.header.hasPreamble)) return { paths: files.map((f) => f.path), cleanup: () => undefined };
-  const dir = mkdtempSync(join(tmpdir(), 'medseg-dicom-'));
+  if (files.every((f) => f.header.hasPreamble)) return { paths: files.map((f) => itkPath(f.path)), cleanup: () => undefined };
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), 'medseg-dicom-')));
   const paths = files.map((f, n) => {
-    if (f.header.hasPreamble) return f.path;
+    if (f.header.hasPreamble) return itkPath(f.path);
     const copy = join(dir, `${n}.dcm`);
     writeFileSync(copy, withPart10Preamble(readFileSync(f.path), f.header));
     return copy;
@@ -252,13 +259,23 @@ function listFiles(folder: string, depth = 0, out: string[] = []): string[] {
     if (out.length >= MAX_FOLDER_FILES) break;
     if (entry.name.startsWith('.') || entry.name.toUpperCase() === 'DICOMDIR') continue;
     const full = join(folder, entry.name);
-    if (entry.isDirectory()) {
+    const kind = entry.isSymbolicLink() ? linkTargetKind(full) : entry;
+    if (kind?.isDirectory()) {
       if (depth < 5) listFiles(full, depth + 1, out); // DICOMDIR layouts: DICOM/patient/study/series/
-    } else if (entry.isFile()) {
+    } else if (kind?.isFile()) {
       out.push(full);
     }
   }
   return out;
+}
+
+/** What a symlink points at (null when it dangles); the depth limit above bounds link loops. */
+function linkTargetKind(path: string): { isDirectory(): boolean; isFile(): boolean } | null {
+  try {
+    return statSync(path);
+  } catch {
+    return null;
+  }
 }
 
 function seriesKey(h: DicomHeader): string {
@@ -386,7 +403,8 @@ export async function writeAny(path: string, image: VolumeImage): Promise<WriteR
     dimension = 2;
   }
   const extension = extensionOf(out);
-  const temp = join(folder, `.${basename(out).slice(0, -extension.length)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp${extension}`);
+  // The temporary file goes in the folder's real path (itk-wasm cannot write through a symlink).
+  const temp = join(itkPath(folder), `.${basename(out).slice(0, -extension.length)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp${extension}`);
   try {
     const itk = toItkImage(image, dimension);
     const useCompression = format.format === 'nrrd' || format.format === 'meta' || format.format === 'png';
