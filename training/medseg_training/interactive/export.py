@@ -1,0 +1,30 @@
+"""Export a click-guided checkpoint: the trainer's export (BatchNorm folded, ONNX Runtime parity ≤ 1e-4)
+with the manifest's ``interaction`` field, which tells the engine and the editor how to feed the network."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Dict, Optional
+
+from ..export import ExportError, _deep_merge, export_checkpoint, read_manifest_arg
+from ..runtime import load_checkpoint
+
+#: Shipped models must stay small enough to download with the app.
+MAX_BYTES = 15 * 1024 * 1024
+
+
+def interactive_manifest(ckpt: Dict[str, Any]) -> Dict[str, Any]:
+    cfg = ckpt["train_config"]
+    return {"interaction": ckpt["interaction"],
+            "training": {"protocol": "iterative simulated clicks (RITM/DeepEdit style)", "maxRounds": cfg["maxRounds"],
+                         "contextSlices": cfg["contextSlices"], "validation": "mean NoC under the standard protocol"}}
+
+
+def export_interactive(checkpoint: str, out: str, manifest_json: Optional[str | Dict] = None,
+                       weights_out: Optional[str] = None) -> Dict[str, Any]:
+    manifest = _deep_merge(interactive_manifest(load_checkpoint(checkpoint)), read_manifest_arg(manifest_json))
+    result = export_checkpoint(checkpoint, out, manifest, weights_out=weights_out)
+    if result["bytes"] > MAX_BYTES:
+        Path(out).unlink()
+        raise ExportError(f"{out} is {result['bytes'] / 2**20:.1f} MB; shipped models must stay under 15 MB: use fewer filters")
+    return result
