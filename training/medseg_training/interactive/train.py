@@ -194,15 +194,6 @@ def validate(model, val: InteractiveSet, spec: InteractionSpec, max_clicks: int,
     return summarise(curves, max_clicks)
 
 
-def run(args) -> int:
-    stopper = _Stopper()
-    stopper.install()
-    try:
-        return _run(args, stopper)
-    finally:
-        stopper.restore()
-
-
 def _run(args, stopper: _Stopper) -> int:
     configure_threads(args.threads)
     device = select_device(args.device)
@@ -321,11 +312,15 @@ def network_preprocessing(config: Dict) -> Dict:
 
 def main(argv: Optional[List[str]] = None) -> int:
     args = build_parser().parse_args(argv)
+    stopper = _Stopper()  # SIGTERM/SIGINT end the run cleanly between steps
+    stopper.install()
     try:
-        return run(args)
+        return _run(args, stopper)
     except (UserFacingError, DataError) as exc:
         emit("error", message=str(exc))
         return 1
+    finally:
+        stopper.restore()
 
 
 if __name__ == "__main__":
