@@ -12,6 +12,7 @@ import { findPythonRuntime } from '../src/core/training/python-runtime';
 import { appRoot, medsegHome } from '../src/core/paths';
 import { dice } from '../src/core/masks/metrics';
 import { editorBench } from './bench/editor-bench';
+import { workspaceBench } from './bench/workspace-bench';
 
 const THREADS = 2;
 const SHARED_DATA = join(appRoot(), '..', 'shared', 'data');
@@ -106,9 +107,11 @@ async function main() {
     io.readDicomSeriesSeconds = 'skipped: no ../shared/data';
     segment.volumeSeconds = 'skipped: no ../shared/data';
   }
+  log('workspace: autosave 512x512x200, open the 3D-IRCADb series as a case');
+  const { workspace, case: caseOpen } = await workspaceBench();
   log('editor + viewer: headless Chromium');
   const { editor, viewer } = await editorBench();
-  process.stdout.write(JSON.stringify({ inference, io, segment, editor, viewer }, null, 2) + '\n');
+  process.stdout.write(JSON.stringify({ inference, io, segment, workspace, case: caseOpen, editor, viewer }, null, 2) + '\n');
 }
 
 try {
