@@ -17,6 +17,8 @@ import { FinetuneJobs } from './training/finetune-job';
 import { evaluateVersions } from './training/evaluate-versions';
 import type { PythonRuntime } from './training/python-runtime';
 import { CaseStore, DEFAULT_LABELS } from './workspace/case-store';
+import { summaryOf } from './workspace/case-record';
+import { openUpload } from './workspace/uploads';
 import { correctedProvenance, maskAsLabels } from './workspace/corrected-case';
 import { appRoot, medsegHome } from './paths';
 
@@ -64,11 +66,13 @@ export function createStudio(options: StudioOptions = {}): StudioApi {
 
   async function openCase(path: string): Promise<OpenedCase> {
     const image = await readImage(path);
-    const { record, work } = await cases.open(path, image);
+    const { record, work, warnings, readOnly } = await cases.open(path, image);
     openImages.put(record.id, image);
-    const { geometry: _g, labels, ...summary } = record;
-    const { warnings, ...plainImage } = image;
-    return { summary, image: plainImage, labelmap: work?.labelmap ?? null, provenance: work?.provenance ?? null, labels, warnings };
+    const { warnings: readWarnings, ...plainImage } = image;
+    return {
+      summary: summaryOf(record), image: plainImage, labelmap: work?.labelmap ?? null, provenance: work?.provenance ?? null,
+      labels: record.labels, warnings: [...readWarnings, ...warnings], ...(readOnly ? { readOnly } : {}),
+    };
   }
 
   const caseImage = (caseId: string) => openImages.get(caseId, async () => (await cases.get(caseId)).source);
@@ -117,7 +121,7 @@ export function createStudio(options: StudioOptions = {}): StudioApi {
     importModel: ({ file, manifest }) => importModel(folders, file, manifest),
 
     openCase,
-    openUploadedCase: async (files) => openCase(await cases.storeUpload(files)),
+    openUploadedCase: (files) => openUpload(cases.root, files, openCase),
     openSampleCase: () => openCase(sampleCase),
     recentCases: () => cases.recent(),
 

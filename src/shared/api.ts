@@ -166,8 +166,10 @@ export interface OpenedCase {
   labelmap: Uint8Array | null;
   provenance: Uint8Array | null;
   labels: LabelDefinition[];
-  /** How the image was read (skipped series, …). */
+  /** How the image was read (skipped series, …) and what happened to its saved work (damaged files set aside, …). */
   warnings: string[];
+  /** Why saving is off for this case (a read-only or full workspace); absent when it can be saved. */
+  readOnly?: string;
 }
 
 /** A file handed over by the page (drag and drop, file picker) rather than by path. */

@@ -1,7 +1,7 @@
 // The workstation's case flow through the engine: open, autosave, reopen with the work restored,
 // export a verified mask, open dropped files, list recent cases.
 import { expect, test } from 'vitest';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createStudio } from '../../src/core/studio';
@@ -24,8 +24,13 @@ test('the sample case opens, and saved work comes back on reopen', async () => {
   for (let v = 1000; v < 5000; v++) { labelmap[v] = 1; provenance[v] = 2; }
   const saved = await studio.saveCase({ caseId: opened.summary.id, labelmap, provenance, labels: [{ value: 1, name: 'liver', color: '#d95f02' }], proposedBy: null });
   expect(saved.savedAt).not.toBeNull();
-  // Crash-safe writes leave no temporary files behind.
-  expect(readdirSync(join(home, 'workspace', 'cases', opened.summary.id)).sort()).toEqual(['case.json', 'labelmap.u8.gz', 'provenance.u8.gz']);
+  // One record (geometry and metadata: a few KB, no voxels) and one work file; no temporary files left behind.
+  const folder = join(home, 'workspace', 'cases', opened.summary.id);
+  const files = readdirSync(folder).sort();
+  expect(files).toHaveLength(2);
+  expect(files[0]).toBe('case.json');
+  expect(files[1]).toMatch(/^work-[0-9a-f]{16}\.bin$/);
+  expect(statSync(join(folder, 'case.json')).size).toBeLessThan(4096);
 
   const again = await studio.openSampleCase();
   expect(again.summary.id).toBe(opened.summary.id);
@@ -67,4 +72,12 @@ test('saving a labelmap of the wrong size is refused and leaves the saved work i
     .rejects.toThrow(/labelmap has 10 voxels/);
   expect((await studio.openSampleCase()).labelmap).not.toBeNull();
   await expect(studio.openUploadedCase([{ name: '../escape.png', bytes: new Uint8Array(4) }])).rejects.toThrow(/leaves its folder/);
+});
+
+test('a dropped file that does not open as an image leaves nothing behind in the workspace', async () => {
+  const bytes = new Uint8Array(3 * 2 ** 20).fill(7); // a big file that is no image
+  await expect(studio.openUploadedCase([{ name: 'not-an-image.nii.gz', bytes }])).rejects.toThrow();
+  const uploads = join(home, 'workspace', 'uploads');
+  const left = readdirSync(uploads).filter((d) => readdirSync(join(uploads, d)).includes('not-an-image.nii.gz'));
+  expect(left).toEqual([]);
 });

@@ -1,107 +1,216 @@
-// The workspace: one folder per case (keyed by its source path) holding case.json and the autosaved
-// labelmap + provenance. Autosave is raw gzip (fast, exact); exports go through the verified writers.
-import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
+// The workspace: one folder per case (keyed by its source path) holding case.json (geometry and
+// metadata, never voxels) and one content-named work file per save (labelmap + provenance).
+// Writes to one case run one at a time; a damaged file is reported, set aside and never
+// overwritten, and the rest of the case and the other cases stay usable.
 import { createHash } from 'node:crypto';
-import { basename, dirname, join, resolve, sep } from 'node:path';
-import { promisify } from 'node:util';
-import { gunzip, gzip } from 'node:zlib';
-import type { CaseSplit, CaseSummary, SaveCaseRequest, UploadedFile } from '../../shared/api';
+import { readdir } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import type { CaseSplit, CaseSummary, SaveCaseRequest } from '../../shared/api';
 import type { Geometry } from '../../shared/image';
 import type { LabelDefinition } from '../../shared/manifest';
 import { voxelCount } from '../../shared/image';
 import { UserError } from '../../shared/errors';
-import { writeFileAtomic } from './atomic-file';
+import { CASE_FORMAT, saveRequestProblem, summaryOf, type CaseRecord } from './case-record';
+import { CaseFolder, RECORD_FILE } from './case-folder';
+import { KeyedLock } from './keyed-lock';
+import { WorkDamage, type Work } from './work-file';
+import { readOnlyReason, workspaceWriteError } from './write-errors';
 
-const gzipAsync = promisify(gzip);
-const gunzipAsync = promisify(gunzip);
-
-export interface CaseRecord extends CaseSummary {
-  geometry: Geometry;
-  labels: LabelDefinition[];
-}
-
-export interface SavedWork {
-  labelmap: Uint8Array;
-  provenance: Uint8Array;
-}
+export type { CaseRecord } from './case-record';
+export type SavedWork = Work;
 
 export const DEFAULT_LABELS: LabelDefinition[] = [{ value: 1, name: 'label 1', color: '#e6194b' }];
 
+export interface OpenedRecord {
+  record: CaseRecord;
+  work: Work | null;
+  /** What the user should know: damaged files set aside, work recovered, saving off. */
+  warnings: string[];
+  /** Why saving is off for this case (read-only or full workspace), or null. */
+  readOnly: string | null;
+}
+
+/** All review decisions share one key: the split of a new review depends on every other case's. */
+const REVIEW_KEY = '*review*';
+
+const sameSize = (a: Geometry, b: Geometry) => a.size.every((n, i) => n === b.size[i]);
+const plainWork = ({ labelmap, provenance }: Work): Work => ({ labelmap, provenance });
+const plainGeometry = ({ size, spacing, origin, direction }: Geometry): Geometry => ({ size, spacing, origin, direction });
+
 export class CaseStore {
+  private readonly lock = new KeyedLock();
+
   constructor(readonly root: string) {}
 
   static caseId(source: string): string {
     return createHash('sha256').update(resolve(source)).digest('hex').slice(0, 16);
   }
 
-  private folder(id: string): string {
+  private folder(id: string): CaseFolder {
     if (!/^[0-9a-f]{16}$/.test(id)) throw new UserError(`No such case: ${id}`);
-    return join(this.root, 'cases', id);
+    return new CaseFolder(join(this.root, 'cases', id), id);
   }
 
-  async get(id: string): Promise<CaseRecord> {
+  /** The case's record; format-1 records are migrated on the way (under the case's lock). */
+  private async current(folder: CaseFolder, warnings: string[]): Promise<CaseRecord | { damaged: string } | null> {
+    const read = await folder.readRecord();
+    if (read.kind === 'missing') return null;
+    if (read.kind === 'damaged') return { damaged: read.problem };
+    if (read.kind === 'ok') return read.record;
+    const record = read.record;
+    const legacy = read.savedAt ? await folder.readLegacyWork(voxelCount(record.geometry)) : null;
     try {
-      return JSON.parse(await readFile(join(this.folder(id), 'case.json'), 'utf8')) as CaseRecord;
-    } catch {
-      throw new UserError(`No such case: ${id}. Open the image again.`);
-    }
-  }
-
-  /** Registers (or re-opens) the case for `source`; the geometry must match what was saved before. */
-  async open(source: string, geometry: Geometry): Promise<{ record: CaseRecord; work: SavedWork | null }> {
-    const id = CaseStore.caseId(source);
-    const folder = this.folder(id);
-    await mkdir(folder, { recursive: true });
-    let previous: CaseRecord | null = null;
-    try { previous = await this.get(id); } catch { /* a new case */ }
-    const sameGrid = previous && previous.geometry.size.every((n, i) => n === geometry.size[i]);
-    const record: CaseRecord = {
-      id, name: basename(source), source: resolve(source), openedAt: new Date().toISOString(),
-      savedAt: sameGrid ? previous!.savedAt : null, proposedBy: sameGrid ? previous!.proposedBy : null,
-      reviewed: sameGrid ? previous!.reviewed : false, split: previous?.split ?? null,
-      geometry, labels: previous?.labels ?? DEFAULT_LABELS,
-    };
-    await writeFileAtomic(join(folder, 'case.json'), JSON.stringify(record, null, 2));
-    return { record, work: sameGrid && record.savedAt ? await this.loadWork(id, voxelCount(geometry)) : null };
-  }
-
-  /** The autosaved labelmap and provenance of a case, or null when it has none. */
-  async work(id: string): Promise<SavedWork | null> {
-    const record = await this.get(id);
-    return record.savedAt ? this.loadWork(id, voxelCount(record.geometry)) : null;
-  }
-
-  private async loadWork(id: string, voxels: number): Promise<SavedWork | null> {
-    const folder = this.folder(id);
-    try {
-      const [labelmap, provenance] = await Promise.all(
-        ['labelmap.u8.gz', 'provenance.u8.gz'].map(async (f) => new Uint8Array(await gunzipAsync(await readFile(join(folder, f))))),
-      );
-      return labelmap.length === voxels && provenance.length === voxels ? { labelmap, provenance } : null;
-    } catch {
-      return null;
-    }
-  }
-
-  async save(request: SaveCaseRequest): Promise<CaseSummary> {
-    const record = await this.get(request.caseId);
-    const voxels = voxelCount(record.geometry);
-    for (const [name, buffer] of [['labelmap', request.labelmap], ['provenance', request.provenance]] as const) {
-      if (!(buffer instanceof Uint8Array) || buffer.length !== voxels) {
-        throw new UserError(`Cannot save: the ${name} has ${buffer?.length ?? 0} voxels, the image ${voxels}.`);
+      if (legacy) {
+        record.work = await folder.writeWork(legacy, { size: record.geometry.size, labels: record.labels, proposedBy: record.proposedBy, savedAt: read.savedAt! });
+        record.savedAt = read.savedAt;
+      } else if (read.savedAt) {
+        for (const f of await folder.legacyWorkFiles()) warnings.push(`The labelmap saved by an earlier version (${f}) is damaged; it was ${await this.setAside(folder, f)}.`);
       }
+      await folder.writeRecord(record);
+      await folder.removeLegacyWork();
+    } catch (e) {
+      if (!readOnlyReason(e, this.root)) throw e;
+      warnings.push('This case was saved by an earlier version; its labelmap will be brought over when the workspace can be written.');
     }
-    const folder = this.folder(record.id);
-    // level 1: autosave runs often on volumes of 50+ MB; labelmaps compress well even so.
-    const [labels, provenance] = await Promise.all([gzipAsync(request.labelmap, { level: 1 }), gzipAsync(request.provenance, { level: 1 })]);
-    await writeFileAtomic(join(folder, 'labelmap.u8.gz'), labels);
-    await writeFileAtomic(join(folder, 'provenance.u8.gz'), provenance);
-    const updated: CaseRecord = {
-      ...record, labels: request.labels, savedAt: new Date().toISOString(),
-      proposedBy: request.proposedBy === undefined ? record.proposedBy : request.proposedBy,
-    };
-    await writeFileAtomic(join(folder, 'case.json'), JSON.stringify(updated, null, 2));
-    return summaryOf(updated);
+    return record;
+  }
+
+  /** The record of a case that must exist (inside the case's lock). */
+  private async existing(folder: CaseFolder): Promise<CaseRecord> {
+    const found = await this.current(folder, []);
+    if (found && 'damaged' in found) throw new UserError(`The record of case ${folder.id} is damaged (${found.damaged}); open its image again to repair it.`);
+    if (!found) throw new UserError(`No such case: ${folder.id}. Open the image again.`);
+    return found;
+  }
+
+  get(id: string): Promise<CaseRecord> {
+    return this.lock.run(id, () => this.existing(this.folder(id)));
+  }
+
+  /** Moves a damaged file out of the way and says where it went (or why it stayed). */
+  private async setAside(folder: CaseFolder, file: string): Promise<string> {
+    try {
+      return `set aside as ${await folder.setAside(file)}`;
+    } catch (e) {
+      if (!readOnlyReason(e, this.root)) throw e;
+      return 'left where it is (the workspace cannot be written)';
+    }
+  }
+
+  /** Registers (or re-opens) the case for `source`; saved work comes back when the grid is the same. */
+  open(source: string, geometry: Geometry, name = basename(source)): Promise<OpenedRecord> {
+    const id = CaseStore.caseId(source);
+    return this.lock.run(id, async () => {
+      const folder = this.folder(id);
+      const warnings: string[] = [];
+      const found = await this.current(folder, warnings);
+      let previous = found && !('damaged' in found) ? found : null;
+      let work: Work | null = null;
+      let recovered: Omit<CaseRecord, 'format' | 'id' | 'name' | 'source' | 'openedAt' | 'geometry'> | null = null;
+      if (found && 'damaged' in found) {
+        warnings.push(`The case record was damaged (${found.damaged}); it was ${await this.setAside(folder, RECORD_FILE)}.`);
+        ({ work, recovered } = await this.recoverWork(folder, geometry, warnings));
+      } else if (previous?.work && !sameSize(previous.geometry, geometry)) {
+        warnings.push(`The image's grid changed since the last save (${previous.geometry.size.join('×')}, now ${geometry.size.join('×')}); ` +
+          `the saved labelmap does not fit it and was ${await this.setAside(folder, previous.work)}.`);
+        previous = { ...previous, work: null, savedAt: null, proposedBy: null, reviewed: false };
+      } else if (previous?.work) {
+        const loaded = await this.loadWork(folder, previous, warnings);
+        work = loaded.work;
+        previous = loaded.record;
+      }
+      const record: CaseRecord = {
+        format: CASE_FORMAT, id, name, source: resolve(source), openedAt: new Date().toISOString(),
+        savedAt: null, proposedBy: null, reviewed: false, split: null, labels: DEFAULT_LABELS, work: null,
+        ...recovered, ...(previous && { savedAt: previous.savedAt, proposedBy: previous.proposedBy, reviewed: previous.reviewed, split: previous.split, labels: previous.labels, work: previous.work }),
+        geometry: plainGeometry(geometry),
+      };
+      let readOnly: string | null = null;
+      try {
+        await folder.writeRecord(record);
+        for (const stray of await folder.strayWorkFiles(record.work)) await folder.removeWork(stray);
+      } catch (e) {
+        readOnly = readOnlyReason(e, this.root);
+        if (!readOnly) throw e;
+        warnings.push(`Saving is off: ${readOnly}.`);
+      }
+      return { record, work, warnings, readOnly };
+    });
+  }
+
+  /** The saved work of a case whose record was damaged: the newest intact work file on its grid. */
+  private async recoverWork(folder: CaseFolder, geometry: Geometry, warnings: string[]) {
+    const voxels = voxelCount(geometry);
+    const candidates = await Promise.all((await folder.strayWorkFiles(null)).map((f) => folder.readWork(f, voxels).then((w) => ({ f, w }), () => null)));
+    const best = candidates.filter((c) => c !== null && c.w.damaged.length === 0).sort((a, b) => b!.w.header.savedAt.localeCompare(a!.w.header.savedAt))[0];
+    if (!best) return { work: null, recovered: null };
+    const { labels, proposedBy, savedAt } = best.w.header;
+    warnings.push(`The labelmap saved ${savedAt} was recovered from ${best.f}.`);
+    return { work: plainWork(best.w), recovered: { labels, proposedBy, savedAt, work: best.f, reviewed: false, split: null } };
+  }
+
+  /** Loads the record's work file; a damaged one is set aside (and the record updated) with a warning. */
+  private async loadWork(folder: CaseFolder, record: CaseRecord, warnings: string[]): Promise<{ work: Work | null; record: CaseRecord }> {
+    const file = record.work!;
+    const cleared = { ...record, work: null, savedAt: null };
+    try {
+      const decoded = await folder.readWork(file, voxelCount(record.geometry));
+      if (decoded.damaged.length === 0) return { work: plainWork(decoded), record };
+      // The labelmap is intact: keep it, saved again with the provenance marked unknown.
+      warnings.push(`The provenance saved with ${record.name} was damaged, so which voxels were drawn by hand is unknown (they now count as not edited); ` +
+        `the labelmap itself is restored. The damaged file was ${await this.setAside(folder, file)}.`);
+      const savedAt = new Date().toISOString();
+      const meta = { size: record.geometry.size, labels: record.labels, proposedBy: record.proposedBy, savedAt };
+      const work = await folder.writeWork(decoded, meta).catch((e) => { if (readOnlyReason(e, this.root)) return null; throw e; });
+      return { work: plainWork(decoded), record: work ? { ...record, work, savedAt } : record };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+        warnings.push(`The saved labelmap of ${record.name} (${file}) is missing; the case opens without it.`);
+        return { work: null, record: cleared };
+      }
+      if (!(e instanceof WorkDamage)) throw e;
+      warnings.push(`The saved labelmap of ${record.name} (saved ${record.savedAt}) is damaged: ${e.message}; it was ${await this.setAside(folder, file)} ` +
+        'and the case opens without it.');
+      return { work: null, record: cleared };
+    }
+  }
+
+  /** The saved labelmap and provenance of a case, or null when it has none; damage is an error here. */
+  work(id: string): Promise<SavedWork | null> {
+    return this.lock.run(id, async () => {
+      const folder = this.folder(id);
+      const warnings: string[] = [];
+      const record = await this.current(folder, warnings);
+      if (!record || 'damaged' in record || !record.work) return null;
+      const loaded = await this.loadWork(folder, record, warnings);
+      if (loaded.record !== record) await folder.writeRecord(loaded.record);
+      if (warnings.length > 0 && !loaded.work) throw new UserError(warnings.join(' '));
+      return loaded.work;
+    });
+  }
+
+  /** Autosave: one new work file, then the record that names it; the old work file goes last. */
+  save(request: SaveCaseRequest): Promise<CaseSummary> {
+    return this.lock.run(String(request?.caseId), async () => {
+      const folder = this.folder(request.caseId);
+      const record = await this.existing(folder);
+      const problem = saveRequestProblem(request, voxelCount(record.geometry));
+      if (problem) throw new UserError(`Cannot save ${record.name}: ${problem}.`);
+      const what = `save ${record.name}`;
+      const proposedBy = request.proposedBy === undefined ? record.proposedBy : request.proposedBy;
+      const savedAt = new Date().toISOString();
+      let work: string | null = null;
+      try {
+        work = await folder.writeWork(request, { size: record.geometry.size, labels: request.labels, proposedBy, savedAt });
+        const updated: CaseRecord = { ...record, labels: request.labels, savedAt, proposedBy, work };
+        await folder.writeRecord(updated);
+        if (record.work && record.work !== work) await folder.removeWork(record.work);
+        return summaryOf(updated);
+      } catch (e) {
+        if (work && work !== record.work) await folder.removeWork(work);
+        throw workspaceWriteError(e, this.root, what);
+      }
+    });
   }
 
   /**
@@ -109,24 +218,39 @@ export class CaseStore {
    * held-out case never leaks into training: every fifth reviewed case, starting with the second,
    * is held out (2nd, 7th, 12th, …), unless the caller names the split.
    */
-  async review(id: string, reviewed: boolean, split?: CaseSplit): Promise<CaseSummary> {
-    const record = await this.get(id);
-    if (reviewed && !record.savedAt) throw new UserError(`Case ${record.name} has no saved mask to review yet.`);
-    let assigned = split ?? record.split ?? null;
-    if (reviewed && assigned === null) {
-      const others = (await this.records()).filter((r) => r.id !== id && r.split);
-      const heldOut = others.filter((r) => r.split === 'validation').length;
-      assigned = heldOut < Math.ceil(others.length / 5) ? 'validation' : 'train';
-    }
-    const updated: CaseRecord = { ...record, reviewed, split: assigned };
-    await writeFileAtomic(join(this.folder(id), 'case.json'), JSON.stringify(updated, null, 2));
-    return summaryOf(updated);
+  review(id: string, reviewed: boolean, split?: CaseSplit): Promise<CaseSummary> {
+    return this.lock.run(REVIEW_KEY, () => this.lock.run(id, async () => {
+      const folder = this.folder(id);
+      const record = await this.existing(folder);
+      if (reviewed && !record.savedAt) throw new UserError(`Case ${record.name} has no saved mask to review yet.`);
+      let assigned = split ?? record.split ?? null;
+      if (reviewed && assigned === null) {
+        const others = (await this.records()).filter((r) => r.id !== id && r.split);
+        const heldOut = others.filter((r) => r.split === 'validation').length;
+        assigned = heldOut < Math.ceil(others.length / 5) ? 'validation' : 'train';
+      }
+      const updated: CaseRecord = { ...record, reviewed, split: assigned };
+      try {
+        await folder.writeRecord(updated);
+      } catch (e) {
+        throw workspaceWriteError(e, this.root, `mark ${record.name} as ${reviewed ? 'reviewed' : 'not reviewed'}`);
+      }
+      return summaryOf(updated);
+    }));
   }
 
+  /**
+   * Every readable record, read without waiting for running saves (renames make each read whole).
+   * A damaged record is left for its case's next open to report and set aside.
+   */
   private async records(): Promise<CaseRecord[]> {
-    let ids: string[] = [];
-    try { ids = await readdir(join(this.root, 'cases')); } catch { return []; }
-    const records = await Promise.all(ids.map((id) => this.get(id).catch(() => null)));
+    const ids = (await readdir(join(this.root, 'cases')).catch(() => [] as string[])).filter((id) => /^[0-9a-f]{16}$/.test(id));
+    const records = await Promise.all(ids.map(async (id) => {
+      const read = await this.folder(id).readRecord().catch(() => null);
+      if (read?.kind === 'ok') return read.record;
+      // A format-1 record lists as saved; its work is migrated when the case is next used.
+      return read?.kind === 'legacy' ? { ...read.record, savedAt: read.savedAt } : null;
+    }));
     return records.filter((r): r is CaseRecord => r !== null);
   }
 
@@ -138,27 +262,4 @@ export class CaseStore {
   async reviewed(): Promise<CaseRecord[]> {
     return (await this.records()).filter((r) => r.reviewed).sort((a, b) => a.id.localeCompare(b.id));
   }
-
-  /** Stores uploaded files under uploads/<content hash>/ and returns the path to open (file or folder). */
-  async storeUpload(files: UploadedFile[]): Promise<string> {
-    if (files.length === 0) throw new UserError('Nothing to open: no files were dropped.');
-    const hash = createHash('sha256');
-    for (const f of files) hash.update(f.name).update(f.bytes);
-    const folder = join(this.root, 'uploads', hash.digest('hex').slice(0, 16));
-    for (const f of files) {
-      const target = resolve(folder, f.name);
-      if (!target.startsWith(folder + sep)) throw new UserError(`Refusing a file name that leaves its folder: ${f.name}`);
-      await mkdir(dirname(target), { recursive: true });
-      const existing = await stat(target).catch(() => null);
-      if (!existing || existing.size !== f.bytes.length) await writeFileAtomic(target, f.bytes);
-    }
-    // One file opens as a file; several (a DICOM series) open as their common folder.
-    if (files.length === 1) return resolve(folder, files[0].name);
-    const first = files[0].name.split('/');
-    return first.length > 1 && files.every((f) => f.name.startsWith(first[0] + '/')) ? join(folder, first[0]) : folder;
-  }
-}
-
-function summaryOf({ id, name, source, openedAt, savedAt, proposedBy, reviewed, split }: CaseRecord): CaseSummary {
-  return { id, name, source, openedAt, savedAt, proposedBy, reviewed, split: split ?? null };
 }
