@@ -37,7 +37,7 @@ export function encodeEnvelope(value: unknown): Uint8Array<ArrayBuffer> {
   out.set(body, 8 + header.byteLength);
   let offset = 8 + header.byteLength + body.byteLength;
   for (const blob of blobs) {
-    offset = Math.ceil(offset / 8) * 8; // aligned so typed-array views need no copy
+    offset = Math.ceil(offset / 8) * 8; // 8-byte aligned for any typed array (decodeEnvelope still copies: see there)
     out.set(blob, offset);
     offset += blob.byteLength;
   }

@@ -44,4 +44,3 @@ export function sameGeometry(a: Geometry, b: Geometry, tolerance = 1e-5): boolea
   return pairs.every(([x, y]) => x.every((v, i) => Math.abs(v - y[i]) <= tolerance * Math.max(1, Math.abs(v))));
 }
 
-export const IDENTITY_DIRECTION = [1, 0, 0, 0, 1, 0, 0, 0, 1];

@@ -40,17 +40,6 @@ export function imageInfo(image: VolumeImage): ImageInfo {
   return { size, spacing, origin, direction, components, pixelType, modality };
 }
 
-export function pixelTypeOf(data: PixelArray): PixelType {
-  if (data instanceof Uint8Array) return 'uint8';
-  if (data instanceof Int8Array) return 'int8';
-  if (data instanceof Uint16Array) return 'uint16';
-  if (data instanceof Int16Array) return 'int16';
-  if (data instanceof Uint32Array) return 'uint32';
-  if (data instanceof Int32Array) return 'int32';
-  if (data instanceof Float32Array) return 'float32';
-  return 'float64';
-}
-
 export function voxelCount(g: Geometry): number {
   return g.size[0] * g.size[1] * g.size[2];
 }

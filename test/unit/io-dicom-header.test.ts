@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { bytesSource, parseDicomHeader, withPart10Preamble, TS } from '../../src/core/io/dicom-header';
+import { parseDicomHeader } from '../../src/core/io/dicom-header';
+import { TS } from '../../src/core/io/dicom-dictionary';
+import { withPart10Preamble } from '../../src/core/io/dicom-part10';
 import { encodeElements, imageDataSet, part10, TS_EXPLICIT_BE, TS_EXPLICIT_LE, TS_IMPLICIT_LE, type El } from '../fixtures/dicom-bytes';
 
-const parse = (bytes: Uint8Array, prefix?: number) => parseDicomHeader(bytesSource(bytes), prefix);
+const parse = (bytes: Uint8Array, prefix?: number) => parseDicomHeader(bytes, prefix);
 
 const sequence: El = {
   group: 0x0008, element: 0x1140, vr: 'SQ', undefinedLength: true,

@@ -78,13 +78,6 @@ describe('itk-wasm image conversion', () => {
     expect(() => fromItkImage(itk({ dimension: 3, pixelType: 'Complex', componentType: 'float32' }), { photo: false, modality: 'CT' })).toThrow(/Complex/);
   });
 
-  it('information-only reads keep the geometry and an empty data array of the right type', () => {
-    const info = fromItkImage(itk({ dimension: 3, size: [5, 6, 7], componentType: 'float32', data: null }), { photo: false, modality: 'unknown', informationOnly: true }).image;
-    expect(info.size).toEqual([5, 6, 7]);
-    expect(info.pixelType).toBe('float32');
-    expect(info.data.length).toBe(0);
-  });
-
   it('refuses pixel data shorter than the size says', () => {
     expect(() => fromItkImage(itk({ dimension: 3, size: [4, 4, 4], data: new Int16Array(10) }), { photo: false, modality: 'CT' })).toThrow(/shorter/);
   });

@@ -4,51 +4,11 @@
 // a header with `problem` set.
 import { closeSync, openSync, readSync, fstatSync } from 'node:fs';
 import { inflateRawSync } from 'node:zlib';
+import { TS } from './dicom-dictionary';
+import {
+  ALL_VRS, Cursor, Damaged, NeedMoreBytes, SEQUENCE_END, UNDEFINED, bytesSource, checkEncapsulated, tagKey, type ByteSource, type Encoding,
+} from './dicom-elements';
 
-export const TS = {
-  implicitLE: '1.2.840.10008.1.2',
-  explicitLE: '1.2.840.10008.1.2.1',
-  deflatedLE: '1.2.840.10008.1.2.1.99',
-  explicitBE: '1.2.840.10008.1.2.2',
-} as const;
-
-const TRANSFER_SYNTAX_NAMES: Record<string, string> = {
-  [TS.implicitLE]: 'Implicit VR Little Endian',
-  [TS.explicitLE]: 'Explicit VR Little Endian',
-  [TS.deflatedLE]: 'Deflated Explicit VR Little Endian',
-  [TS.explicitBE]: 'Explicit VR Big Endian',
-  '1.2.840.10008.1.2.4.50': 'JPEG Baseline',
-  '1.2.840.10008.1.2.4.51': 'JPEG Extended (12-bit)',
-  '1.2.840.10008.1.2.4.57': 'JPEG Lossless',
-  '1.2.840.10008.1.2.4.70': 'JPEG Lossless SV1',
-  '1.2.840.10008.1.2.4.80': 'JPEG-LS Lossless',
-  '1.2.840.10008.1.2.4.81': 'JPEG-LS Near-Lossless',
-  '1.2.840.10008.1.2.4.90': 'JPEG 2000 Lossless',
-  '1.2.840.10008.1.2.4.91': 'JPEG 2000',
-  '1.2.840.10008.1.2.5': 'RLE Lossless',
-};
-
-export function transferSyntaxName(uid: string): string {
-  return TRANSFER_SYNTAX_NAMES[uid] ?? (uid || 'unknown transfer syntax');
-}
-
-const SOP_CLASS_NAMES: Record<string, string> = {
-  '1.2.840.10008.5.1.4.1.1.481.3': 'RT Structure Set',
-  '1.2.840.10008.5.1.4.1.1.481.5': 'RT Plan',
-  '1.2.840.10008.5.1.4.1.1.11.1': 'presentation state',
-  '1.2.840.10008.5.1.4.1.1.104.1': 'encapsulated PDF',
-  '1.2.840.10008.1.3.10': 'DICOMDIR (media directory)',
-  '1.2.840.10008.5.1.4.1.1.88.11': 'structured report',
-  '1.2.840.10008.5.1.4.1.1.88.22': 'structured report',
-  '1.2.840.10008.5.1.4.1.1.88.33': 'structured report',
-};
-
-export function sopClassName(uid: string | undefined): string | undefined {
-  if (!uid) return undefined;
-  if (SOP_CLASS_NAMES[uid]) return SOP_CLASS_NAMES[uid];
-  if (uid.startsWith('1.2.840.10008.5.1.4.1.1.88.')) return 'structured report';
-  return undefined;
-}
 
 export interface PixelDataInfo {
   /** Byte offset of the value in the file (meaningless for deflated files). */
@@ -82,16 +42,7 @@ export interface DicomHeader {
   problem?: string;
 }
 
-class NeedMoreBytes extends Error {}
-class Damaged extends Error {}
 
-// VRs with a 2-byte reserved field and a 4-byte length in explicit VR.
-const LONG_VRS = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'SQ', 'UC', 'UN', 'UR', 'UT', 'SV', 'UV']);
-const ALL_VRS = new Set(['AE', 'AS', 'AT', 'CS', 'DA', 'DS', 'DT', 'FL', 'FD', 'IS', 'LO', 'LT', 'PN', 'SH', 'SL', 'SS',
-  'ST', 'TM', 'UI', 'UL', 'US', ...LONG_VRS]);
-const UNDEFINED = 0xffffffff;
-
-const tagKey = (group: number, element: number) => group * 0x10000 + element;
 const T = {
   mediaSopClass: tagKey(0x0002, 0x0002),
   transferSyntax: tagKey(0x0002, 0x0010),
@@ -117,68 +68,6 @@ const T = {
 };
 const US_TAGS = new Set([T.samplesPerPixel, T.rows, T.columns, T.bitsAllocated]);
 const WANTED = new Set(Object.values(T));
-const ITEM = tagKey(0xfffe, 0xe000);
-const ITEM_END = tagKey(0xfffe, 0xe00d);
-const SEQUENCE_END = tagKey(0xfffe, 0xe0dd);
-
-interface Encoding { explicit: boolean; little: boolean }
-
-interface Element { tag: number; vr: string; length: number; valueOffset: number }
-
-/** Reads elements from `bytes` (the file's first bytes, or a whole inflated data set). */
-class Cursor {
-  private readonly view: DataView;
-  constructor(readonly bytes: Uint8Array, readonly complete: boolean) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  }
-
-  need(pos: number, n: number): void {
-    if (pos + n > this.bytes.length) throw this.complete ? new Damaged('the file ends in the middle of its header') : new NeedMoreBytes();
-  }
-  u16(pos: number, little: boolean): number { this.need(pos, 2); return this.view.getUint16(pos, little); }
-  u32(pos: number, little: boolean): number { this.need(pos, 4); return this.view.getUint32(pos, little); }
-  ascii(pos: number, n: number): string {
-    this.need(pos, n);
-    let s = '';
-    for (let i = 0; i < n; i++) s += String.fromCharCode(this.bytes[pos + i]);
-    return s;
-  }
-
-  element(pos: number, enc: Encoding): Element {
-    const little = enc.little;
-    const group = this.u16(pos, little);
-    const elem = this.u16(pos + 2, little);
-    const tag = tagKey(group, elem);
-    if (group === 0xfffe) return { tag, vr: '', length: this.u32(pos + 4, little), valueOffset: pos + 8 };
-    if (!enc.explicit) return { tag, vr: '', length: this.u32(pos + 4, little), valueOffset: pos + 8 };
-    const vr = this.ascii(pos + 4, 2);
-    if (!ALL_VRS.has(vr)) throw new Damaged(`unreadable element (${hex(group)},${hex(elem)})`);
-    if (LONG_VRS.has(vr)) return { tag, vr, length: this.u32(pos + 8, little), valueOffset: pos + 12 };
-    return { tag, vr, length: this.u16(pos + 6, little), valueOffset: pos + 8 };
-  }
-
-  /** Position just after a value of undefined length (a sequence or an item), walking nested items. */
-  skipUndefined(pos: number, enc: Encoding, until: number): number {
-    for (let guard = 0; guard < 1_000_000; guard++) {
-      const el = this.element(pos, enc);
-      if (el.tag === until) return el.valueOffset;
-      if (el.tag === ITEM) {
-        pos = el.length === UNDEFINED ? this.skipUndefined(el.valueOffset, enc, ITEM_END) : el.valueOffset + el.length;
-      } else if (el.length === UNDEFINED) {
-        // A nested sequence (or UN of undefined length, which is implicit VR little endian inside).
-        const inner = el.vr === 'UN' ? { explicit: false, little: true } : enc;
-        pos = this.skipUndefined(el.valueOffset, inner, SEQUENCE_END);
-      } else {
-        pos = el.valueOffset + el.length;
-      }
-    }
-    throw new Damaged('a sequence never ends');
-  }
-}
-
-function hex(n: number): string {
-  return n.toString(16).toUpperCase().padStart(4, '0');
-}
 
 function trimValue(s: string): string {
   return s.replace(/[\0 ]+$/, '').replace(/^ +/, '');
@@ -200,22 +89,14 @@ function sniffBareDataSet(bytes: Uint8Array): Encoding | null {
   return null;
 }
 
-export interface ByteSource {
-  size: number;
-  /** Bytes [offset, offset + length), possibly fewer at the end of the file. */
-  read(offset: number, length: number): Uint8Array;
-}
-
-export function bytesSource(bytes: Uint8Array): ByteSource {
-  return { size: bytes.length, read: (offset, length) => bytes.subarray(offset, Math.min(bytes.length, offset + length)) };
-}
 
 /**
  * Parse the header of a DICOM file. Answers null when the bytes are not DICOM at all. Reads a prefix
  * first and more only when the header is longer; encapsulated pixel data is walked item by item
  * (8 bytes read per fragment) to check it is complete.
  */
-export function parseDicomHeader(source: ByteSource, prefixBytes = 256 * 1024): DicomHeader | null {
+export function parseDicomHeader(input: ByteSource | Uint8Array, prefixBytes = 256 * 1024): DicomHeader | null {
+  const source = input instanceof Uint8Array ? bytesSource(input) : input;
   let size = Math.min(source.size, prefixBytes);
   for (;;) {
     const prefix = source.read(0, size);
@@ -318,22 +199,6 @@ function parsePrefix(prefix: Uint8Array, source: ByteSource): DicomHeader | null
   return header;
 }
 
-/** Walk the fragments of encapsulated pixel data; throw Damaged when they run past the file's end. */
-function checkEncapsulated(source: ByteSource, offset: number, little: boolean): void {
-  let pos = offset;
-  for (let guard = 0; guard < 10_000_000; guard++) {
-    const head = source.read(pos, 8);
-    if (head.length < 8) throw new Damaged('its compressed pixel data is truncated');
-    const view = new DataView(head.buffer, head.byteOffset, 8);
-    const tag = tagKey(view.getUint16(0, little), view.getUint16(2, little));
-    const length = view.getUint32(4, little);
-    if (tag === SEQUENCE_END) return;
-    if (tag !== ITEM || length === UNDEFINED) throw new Damaged('its compressed pixel data is malformed');
-    pos += 8 + length;
-    if (pos > source.size) throw new Damaged('its compressed pixel data is truncated');
-  }
-  throw new Damaged('its compressed pixel data is malformed');
-}
 
 function fill(h: DicomHeader, v: Map<number, string | number>): void {
   const str = (tag: number) => {
@@ -410,49 +275,3 @@ export function readDicomHeader(path: string): DicomHeader | null {
   }
 }
 
-/**
- * The bytes of a Part 10 file for a DICOM file that lacks the 128-byte preamble and "DICM" (GDCM
- * refuses such bare data sets): a preamble, a file meta group when the file has none, then the file.
- */
-export function withPart10Preamble(file: Uint8Array, header: DicomHeader): Uint8Array {
-  const startsWithMeta = file.length >= 2 && file[0] === 0x02 && file[1] === 0x00;
-  const meta: Uint8Array[] = [];
-  if (!startsWithMeta) {
-    const element = (group: number, elem: number, vr: string, value: Uint8Array): Uint8Array => {
-      const long = LONG_VRS.has(vr);
-      const out = new Uint8Array((long ? 12 : 8) + value.length);
-      const view = new DataView(out.buffer);
-      view.setUint16(0, group, true);
-      view.setUint16(2, elem, true);
-      out[4] = vr.charCodeAt(0);
-      out[5] = vr.charCodeAt(1);
-      if (long) view.setUint32(8, value.length, true);
-      else view.setUint16(6, value.length, true);
-      out.set(value, long ? 12 : 8);
-      return out;
-    };
-    const uid = (s: string) => {
-      const bytes = new TextEncoder().encode(s.length % 2 ? `${s}\0` : s);
-      return bytes;
-    };
-    const body = [
-      element(0x0002, 0x0001, 'OB', new Uint8Array([0, 1])),
-      element(0x0002, 0x0002, 'UI', uid(header.sopClassUid ?? '1.2.840.10008.5.1.4.1.1.7')),
-      element(0x0002, 0x0003, 'UI', uid(header.sopInstanceUid ?? '2.25.1')),
-      element(0x0002, 0x0010, 'UI', uid(header.transferSyntax || TS.implicitLE)),
-    ];
-    const length = new Uint8Array(4);
-    new DataView(length.buffer).setUint32(0, body.reduce((n, b) => n + b.length, 0), true);
-    meta.push(element(0x0002, 0x0000, 'UL', length), ...body);
-  }
-  const preamble = new Uint8Array(132);
-  preamble.set([0x44, 0x49, 0x43, 0x4d], 128);
-  const parts = [preamble, ...meta, file];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}

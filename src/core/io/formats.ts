@@ -5,7 +5,7 @@ import { basename } from 'node:path';
 export type ReadFormat = 'dicom' | 'nifti' | 'nrrd' | 'meta' | 'png' | 'jpeg' | 'tiff' | 'bmp';
 export type WriteFormat = 'nifti' | 'nrrd' | 'meta' | 'png';
 
-interface FormatEntry {
+export interface ReadFormatEntry {
   format: ReadFormat;
   /** Human name used in messages. */
   name: string;
@@ -15,7 +15,7 @@ interface FormatEntry {
   photo: boolean;
 }
 
-export const READ_FORMATS: readonly FormatEntry[] = [
+export const READ_FORMATS: readonly ReadFormatEntry[] = [
   { format: 'dicom', name: 'DICOM', extensions: ['.dcm', '.dicom', '.ima'], photo: false },
   { format: 'nifti', name: 'NIfTI', extensions: ['.nii.gz', '.nii'], photo: false },
   { format: 'nrrd', name: 'NRRD', extensions: ['.nrrd', '.nhdr'], photo: false },
@@ -46,7 +46,7 @@ export function extensionOf(path: string): string {
   return dot > 0 ? name.slice(dot) : '';
 }
 
-export function readFormatOf(path: string): FormatEntry | undefined {
+export function readFormatOf(path: string): ReadFormatEntry | undefined {
   const ext = extensionOf(path);
   return READ_FORMATS.find((f) => f.extensions.includes(ext));
 }

@@ -6,22 +6,18 @@ import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WorkerClient, WorkerStartError, type WorkerProxy } from '../worker-rpc';
 import { UserError, isUserError } from '../../shared/errors';
-import type { Geometry, ImageInfo, VolumeImage } from '../../shared/image';
-import { imageInfo, voxelCount } from '../../shared/image';
-import type { WriteResult } from './itk-io';
+import type { Geometry, VolumeImage } from '../../shared/image';
+import { voxelCount } from '../../shared/image';
+import type { WriteResult } from './verified-writer';
 import type { IoWorkerApi } from './io-worker';
 
-export type { WriteResult } from './itk-io';
+export type { WriteResult } from './verified-writer';
 export {
   READ_EXTENSIONS, WRITE_EXTENSIONS, describeReadFormats, describeWriteFormats, readFormatOf, writeFormatOf,
 } from './formats';
 
 /** A read image plus what the user should know about how it was read (skipped series, …). */
 export interface LoadedImage extends VolumeImage {
-  warnings: string[];
-}
-
-export interface LoadedImageInfo extends ImageInfo {
   warnings: string[];
 }
 
@@ -35,15 +31,8 @@ const DEFAULT_TIMEOUT_MS = 5 * 60_000;
 /** Read a file (NIfTI, NRRD, MHA/MHD, DICOM, PNG/JPEG/TIFF/BMP) or a folder (DICOM series, largest one). */
 export async function readImage(path: string, options: IoOptions = {}): Promise<LoadedImage> {
   const abs = resolve(path);
-  const result = await io.run((worker) => worker.read(abs, false), options, `reading ${basename(abs)}`);
+  const result = await io.run((worker) => worker.read(abs), options, `reading ${basename(abs)}`);
   return { ...result.image, warnings: result.warnings };
-}
-
-/** Size, spacing, origin, direction, type and modality, without keeping the voxels. */
-export async function readImageInfo(path: string, options: IoOptions = {}): Promise<LoadedImageInfo> {
-  const abs = resolve(path);
-  const result = await io.run((worker) => worker.read(abs, true), options, `reading ${basename(abs)}`);
-  return { ...imageInfo(result.image), warnings: result.warnings };
 }
 
 /**

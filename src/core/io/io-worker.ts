@@ -4,7 +4,9 @@
 import { serveWorker, Transfer } from '../worker-rpc';
 import { UserError, isUserError } from '../../shared/errors';
 import type { VolumeImage } from '../../shared/image';
-import { readAny, writeAny, type ReadResult, type WriteResult } from './itk-io';
+import type { ReadResult } from './itk-calls';
+import { readAny } from './image-reader';
+import { writeAny, type WriteResult } from './verified-writer';
 
 function asUserError(e: unknown, what: string): UserError {
   if (isUserError(e)) return e;
@@ -19,9 +21,9 @@ function transferable(result: ReadResult): Transfer<ReadResult> {
 }
 
 const handlers = {
-  async read(path: string, informationOnly: boolean): Promise<Transfer<ReadResult>> {
+  async read(path: string): Promise<Transfer<ReadResult>> {
     try {
-      return transferable(await readAny(path, informationOnly));
+      return transferable(await readAny(path));
     } catch (e) {
       throw asUserError(e, `read ${path}`);
     }

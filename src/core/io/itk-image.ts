@@ -27,9 +27,8 @@ export function pixelArrayOf(type: PixelType, n: number): PixelArray {
 /**
  * An itk-wasm Image as a VolumeImage: always 3D, 1 or 3 components, its own ArrayBuffer (so it can be
  * transferred). `photo` images (PNG/JPEG/TIFF/BMP) get spacing 1, origin 0, identity direction.
- * With `informationOnly` (itk-wasm read no pixels) `data` is an empty array of the right type.
  */
-export function fromItkImage(itk: Image, options: { photo: boolean; modality: string; informationOnly?: boolean }): Converted {
+export function fromItkImage(itk: Image, options: { photo: boolean; modality: string }): Converted {
   const warnings: string[] = [];
   const dim = itk.imageType.dimension;
   if (dim < 2 || dim > 4) throw new Error(`a ${dim}-dimensional image cannot be shown (2D or 3D images only)`);
@@ -50,9 +49,9 @@ export function fromItkImage(itk: Image, options: { photo: boolean; modality: st
   const inComponents = itk.imageType.components;
   const { pixelType, convert } = pixelTypeFromItk(itk.imageType.componentType);
   if (convert) warnings.push(`${itk.imageType.componentType} voxels were converted to float64`);
-  const source = options.informationOnly ? pixelArrayOf(pixelType, 0) : itk.data;
+  const source = itk.data;
   if (!source) throw new Error('the image has no pixel data');
-  if (!options.informationOnly && source.length < voxels * inComponents) throw new Error('the pixel data is shorter than the image size says');
+  if (source.length < voxels * inComponents) throw new Error('the pixel data is shorter than the image size says');
 
   // Components: keep 1 and 3 (RGB); drop alpha from 2 (gray+alpha) and 4 (RGBA); else keep the first.
   let outComponents = inComponents;
@@ -62,11 +61,9 @@ export function fromItkImage(itk: Image, options: { photo: boolean; modality: st
     outComponents = 1;
     warnings.push(`the image has ${inComponents} components per voxel; only the first is shown`);
   }
-  const n = options.informationOnly ? 0 : voxels * outComponents;
+  const n = voxels * outComponents;
   let data: PixelArray;
-  if (options.informationOnly) {
-    data = pixelArrayOf(pixelType, 0);
-  } else if (outComponents === inComponents && !convert) {
+  if (outComponents === inComponents && !convert) {
     // Own buffer, exactly n elements (itk-wasm may hand back a view, or a 4D image's larger buffer).
     const typed = source as unknown as PixelArray;
     data = typed.byteOffset === 0 && typed.length === n && typed.buffer.byteLength === typed.byteLength && !(typed.buffer instanceof SharedArrayBuffer)
