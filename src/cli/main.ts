@@ -20,6 +20,7 @@ const USAGE = `usage:
   medseg cases [--workspace DIR]
   medseg cases add <image> --mask <mask> [--model <id>] [--split train|validation] [--not-reviewed] [--workspace DIR]
   medseg cases review <case id> [--split train|validation] [--undo] [--workspace DIR]
+  medseg stats <mask> [--image <image>]          (per label: volume in mL, intensities, RECIST diameters)
   medseg finetune --model <id> [--workspace DIR] [--epochs N] [--lr 0.0003] [--freeze-batchnorm] [--device auto|cpu|cuda]`;
 
 class UsageError extends Error {}
@@ -77,6 +78,7 @@ function parse(rest: string[]) {
       manifest: { type: 'string' },
       workspace: { type: 'string' },
       mask: { type: 'string' },
+      image: { type: 'string' },
       split: { type: 'string' },
       epochs: { type: 'string' },
       lr: { type: 'string' },
@@ -155,6 +157,8 @@ async function run(studio: StudioApi, jobEvents: Map<string, (job: FinetuneJob) 
     }
     case 'finetune':
       return finetune(studio, jobEvents, values);
+    case 'stats':
+      return studio.maskStatistics({ mask: resolve(required(positionals[0], 'the mask file')), input: values.image ? resolve(values.image) : undefined });
     default:
       throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
   }

@@ -15,6 +15,7 @@ import { listModels, findLineage, findModel, type ModelFolders } from './trainin
 import { setCurrentVersion } from './training/model-versions';
 import { FinetuneJobs } from './training/finetune-job';
 import { evaluateVersions } from './training/evaluate-versions';
+import { maskStatistics } from './statistics/mask-statistics';
 import type { PythonRuntime } from './training/python-runtime';
 import { CaseStore, DEFAULT_LABELS } from './workspace/case-store';
 import { summaryOf } from './workspace/case-record';
@@ -202,5 +203,6 @@ export function createStudio(options: StudioOptions = {}): StudioApi {
     },
 
     evaluateVersions: (model) => evaluateVersions(folders, cases, model),
+    maskStatistics,
   };
 }

@@ -3,6 +3,7 @@
 // type error), so a new method is added here and in core/studio.ts, never in three transports.
 import type { ImageInfo, VolumeImage } from './image';
 import type { LabelDefinition, ModelManifest } from './manifest';
+import type { SegmentStatistics } from './segment-statistics';
 
 export type Device = 'auto' | 'cpu' | 'cuda';
 
@@ -269,6 +270,18 @@ export interface VersionEvaluation {
   versions: { ref: string; parent: string | null; current: boolean; metrics: MaskMetrics; seconds: number }[];
 }
 
+export interface MaskStatisticsRequest {
+  mask: string;
+  /** The image the mask belongs to: intensities are measured in it, on its grid. Shape figures only without it. */
+  input?: string;
+}
+
+export interface MaskStatistics {
+  labels: SegmentStatistics[];
+  /** 'HU' for a CT image; null when intensities are in the image's own units (or there is no image). */
+  intensityUnit: 'HU' | null;
+}
+
 /** Pushed to every connected page: progress of a segmentation, or a fine-tune job's new state. */
 export type StudioEvent =
   | { kind: 'progress'; jobId: string; done: number; total: number; message?: string }
@@ -310,6 +323,8 @@ export interface StudioApi {
   setCurrentVersion(ref: string): Promise<ModelVersion[]>;
   /** Every version of a model on the held-out reviewed cases, side by side. */
   evaluateVersions(model: string): Promise<VersionEvaluation>;
+  /** Per-label voxels, volume, intensity statistics, bounding box and RECIST diameters of a mask file. */
+  maskStatistics(request: MaskStatisticsRequest): Promise<MaskStatistics>;
 }
 
 /** What each method takes, argument by argument: what a host checks before calling the engine. */
@@ -321,7 +336,7 @@ export const STUDIO_METHOD_ARGUMENTS = {
   openCase: ['string'], openUploadedCase: ['files'], openSampleCase: [], recentCases: [], segmentCase: ['request'],
   cancelJob: ['string'], saveCase: ['request'], exportMask: ['request'],
   reviewCase: ['request'], addCase: ['request'], startFinetune: ['request'], finetuneJobs: [], modelVersions: ['string'],
-  setCurrentVersion: ['string'], evaluateVersions: ['string'],
+  setCurrentVersion: ['string'], evaluateVersions: ['string'], maskStatistics: ['request'],
 } as const satisfies Record<keyof StudioApi, readonly ArgumentKind[]>;
 
 export const STUDIO_METHODS = Object.keys(STUDIO_METHOD_ARGUMENTS) as (keyof StudioApi)[];
