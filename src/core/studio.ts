@@ -16,6 +16,7 @@ import { setCurrentVersion } from './training/model-versions';
 import { FinetuneJobs } from './training/finetune-job';
 import { evaluateVersions } from './training/evaluate-versions';
 import { maskStatistics } from './statistics/mask-statistics';
+import { isDicomSegTarget, writeDicomSeg } from './dicom-seg/seg-export';
 import type { PythonRuntime } from './training/python-runtime';
 import { CaseStore, DEFAULT_LABELS } from './workspace/case-store';
 import { summaryOf } from './workspace/case-record';
@@ -92,7 +93,9 @@ export function createStudio(options: StudioOptions = {}): StudioApi {
       const model = await loadModel(summary.path, { device });
       try {
         const result = await segmentVolume(model, image);
-        const written = await writeLabelmap(out, result.labelmap, image);
+        const written = isDicomSegTarget(out)
+          ? await writeDicomSeg({ out, labelmap: result.labelmap, provenance: null, geometry: image, source: input, labels: summary.manifest.output.labels, model: `${summary.id}@${summary.manifest.version}` })
+          : await writeLabelmap(out, result.labelmap, image);
         return {
           model: summary.id,
           provider: result.provider,
@@ -165,6 +168,11 @@ export function createStudio(options: StudioOptions = {}): StudioApi {
         written.push((await writeLabelmap(png, labelmap, image)).out);
       }
       return { written };
+    },
+
+    async exportDicomSeg({ caseId, labelmap, provenance, labels, out }) {
+      const [record, image] = await Promise.all([cases.get(caseId), caseImage(caseId)]);
+      return writeDicomSeg({ out, labelmap, provenance, geometry: image, source: record.source, labels, model: record.proposedBy });
     },
 
     reviewCase: ({ caseId, reviewed, split }) => cases.review(caseId, reviewed, split),

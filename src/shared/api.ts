@@ -270,6 +270,26 @@ export interface VersionEvaluation {
   versions: { ref: string; parent: string | null; current: boolean; metrics: MaskMetrics; seconds: number }[];
 }
 
+/** A case's labelmap as a DICOM Segmentation over the series the case was opened from. */
+export interface ExportDicomSegRequest {
+  caseId: string;
+  labelmap: Uint8Array;
+  /** Per-voxel provenance: decides each segment's algorithm type (automatic, semi-automatic, manual). */
+  provenance: Uint8Array;
+  labels: LabelDefinition[];
+  /** Target .dcm file. */
+  out: string;
+}
+
+/** DICOM's Segment Algorithm Type: who made a segment's voxels. */
+export type SegmentAlgorithmType = 'AUTOMATIC' | 'SEMIAUTOMATIC' | 'MANUAL';
+
+export interface DicomSegResult {
+  out: string;
+  segments: { value: number; name: string; algorithmType: SegmentAlgorithmType }[];
+  frames: number;
+}
+
 export interface MaskStatisticsRequest {
   mask: string;
   /** The image the mask belongs to: intensities are measured in it, on its grid. Shape figures only without it. */
@@ -323,6 +343,8 @@ export interface StudioApi {
   setCurrentVersion(ref: string): Promise<ModelVersion[]>;
   /** Every version of a model on the held-out reviewed cases, side by side. */
   evaluateVersions(model: string): Promise<VersionEvaluation>;
+  /** Writes a DICOM SEG (verified by reading it back) for a case that came from a DICOM series. */
+  exportDicomSeg(request: ExportDicomSegRequest): Promise<DicomSegResult>;
   /** Per-label voxels, volume, intensity statistics, bounding box and RECIST diameters of a mask file. */
   maskStatistics(request: MaskStatisticsRequest): Promise<MaskStatistics>;
 }
@@ -337,6 +359,7 @@ export const STUDIO_METHOD_ARGUMENTS = {
   cancelJob: ['string'], saveCase: ['request'], exportMask: ['request'],
   reviewCase: ['request'], addCase: ['request'], startFinetune: ['request'], finetuneJobs: [], modelVersions: ['string'],
   setCurrentVersion: ['string'], evaluateVersions: ['string'], maskStatistics: ['request'],
+  exportDicomSeg: ['request'],
 } as const satisfies Record<keyof StudioApi, readonly ArgumentKind[]>;
 
 export const STUDIO_METHODS = Object.keys(STUDIO_METHOD_ARGUMENTS) as (keyof StudioApi)[];

@@ -37,6 +37,19 @@ export interface DicomHeader {
   samplesPerPixel?: number;
   bitsAllocated?: number;
   photometric?: string;
+  /** What a derived object (a DICOM SEG) copies to belong to the same patient, study and frame of reference. */
+  frameOfReferenceUid?: string;
+  specificCharacterSet?: string;
+  patientName?: string;
+  patientId?: string;
+  patientBirthDate?: string;
+  patientSex?: string;
+  studyDate?: string;
+  studyTime?: string;
+  studyId?: string;
+  accessionNumber?: string;
+  referringPhysicianName?: string;
+  studyDescription?: string;
   pixelData?: PixelDataInfo;
   /** Set when the file is DICOM but damaged: what is wrong, in words. */
   problem?: string;
@@ -65,6 +78,18 @@ const T = {
   pixelData: tagKey(0x7fe0, 0x0010),
   floatPixelData: tagKey(0x7fe0, 0x0008),
   doublePixelData: tagKey(0x7fe0, 0x0009),
+  frameOfReferenceUid: tagKey(0x0020, 0x0052),
+  specificCharacterSet: tagKey(0x0008, 0x0005),
+  patientName: tagKey(0x0010, 0x0010),
+  patientId: tagKey(0x0010, 0x0020),
+  patientBirthDate: tagKey(0x0010, 0x0030),
+  patientSex: tagKey(0x0010, 0x0040),
+  studyDate: tagKey(0x0008, 0x0020),
+  studyTime: tagKey(0x0008, 0x0030),
+  studyId: tagKey(0x0020, 0x0010),
+  accessionNumber: tagKey(0x0008, 0x0050),
+  referringPhysicianName: tagKey(0x0008, 0x0090),
+  studyDescription: tagKey(0x0008, 0x1030),
 };
 const US_TAGS = new Set([T.samplesPerPixel, T.rows, T.columns, T.bitsAllocated]);
 const WANTED = new Set(Object.values(T));
@@ -232,6 +257,8 @@ function fill(h: DicomHeader, v: Map<number, string | number>): void {
   h.samplesPerPixel = num(T.samplesPerPixel);
   h.bitsAllocated = num(T.bitsAllocated);
   h.photometric = str(T.photometric)?.toUpperCase();
+  for (const key of ['frameOfReferenceUid', 'specificCharacterSet', 'patientName', 'patientId', 'patientBirthDate', 'patientSex', 'studyDate',
+    'studyTime', 'studyId', 'accessionNumber', 'referringPhysicianName', 'studyDescription'] as const) h[key] = str(T[key]);
   for (const key of Object.keys(h) as (keyof DicomHeader)[]) if (h[key] === undefined) delete h[key];
   // Uncompressed pixel data shorter than the image it describes is as broken as a truncated file.
   if (!h.problem && h.pixelData && h.pixelData.length >= 0 && h.rows && h.columns && h.bitsAllocated) {

@@ -66,7 +66,7 @@ function stageForGdcm(files: SeriesFile[]): { paths: string[]; cleanup: () => vo
 
 const MAX_FOLDER_FILES = 20_000;
 
-function listFiles(folder: string, depth = 0, out: string[] = []): string[] {
+export function listFiles(folder: string, depth = 0, out: string[] = []): string[] {
   let entries: Dirent[];
   try {
     entries = readdirSync(folder, { withFileTypes: true });

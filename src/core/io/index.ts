@@ -10,6 +10,7 @@ import type { Geometry, VolumeImage } from '../../shared/image';
 import { voxelCount } from '../../shared/image';
 import type { WriteResult } from './verified-writer';
 import type { IoWorkerApi } from './io-worker';
+import type { DecodedSegmentation } from '../dicom-seg/seg-decode';
 
 export type { WriteResult } from './verified-writer';
 export {
@@ -61,6 +62,12 @@ export async function writeLabelmap(path: string, labels: Uint8Array, geometry: 
     components: 1, pixelType: 'uint8', data: labels, modality: 'SEG',
   };
   return writeImage(path, image, options);
+}
+
+/** Decode a DICOM SEG (dcmqi): a label image on the SEG's own grid, and its segments. */
+export async function readDicomSegmentation(path: string, options: IoOptions = {}): Promise<DecodedSegmentation> {
+  const abs = resolve(path);
+  return io.run((worker) => worker.readSegmentation(abs), options, `reading ${basename(abs)}`);
 }
 
 /** Stop the I/O worker (app quit, end of tests). The next call starts a new one. */

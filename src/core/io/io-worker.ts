@@ -7,6 +7,7 @@ import type { VolumeImage } from '../../shared/image';
 import type { ReadResult } from './itk-calls';
 import { readAny } from './image-reader';
 import { writeAny, type WriteResult } from './verified-writer';
+import { decodeSegmentation, type DecodedSegmentation } from '../dicom-seg/seg-decode';
 
 function asUserError(e: unknown, what: string): UserError {
   if (isUserError(e)) return e;
@@ -33,6 +34,14 @@ const handlers = {
       return await writeAny(path, image);
     } catch (e) {
       throw asUserError(e, `write ${path}`);
+    }
+  },
+  async readSegmentation(path: string): Promise<Transfer<DecodedSegmentation>> {
+    try {
+      const decoded = await decodeSegmentation(path);
+      return new Transfer(decoded, [decoded.image.data.buffer as ArrayBuffer]);
+    } catch (e) {
+      throw asUserError(e, `read ${path}`);
     }
   },
   // Test hook: end the thread as a WASM abort or an out-of-memory kill would.

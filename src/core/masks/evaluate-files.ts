@@ -7,6 +7,7 @@ import { UserError } from '../../shared/errors';
 import { readImage, readFormatOf } from '../io';
 import { labelsOnGrid } from '../imaging/resample-labels';
 import { maskMetrics } from './metrics';
+import { isDicomSeg, readDicomSegOnGrid } from '../dicom-seg/seg-read';
 
 /** Masks saved as JPEG (as some datasets do) are not exact labels: any value ≥ 128 counts as foreground. */
 const JPEG_MASK_THRESHOLD = 128;
@@ -27,8 +28,9 @@ function binarisedIfJpeg(path: string, data: ArrayLike<number>): ArrayLike<numbe
   return Uint8Array.from(data as ArrayLike<number>, (v) => (v >= JPEG_MASK_THRESHOLD ? 1 : 0));
 }
 
-/** A mask file's labels on `grid` (JPEG masks binarised to label 1, other grids resampled). */
+/** A mask file's labels on `grid` (JPEG masks binarised to label 1, other grids resampled; DICOM SEG laid onto it). */
 export async function readMaskOnGrid(path: string, grid: Geometry): Promise<Uint8Array> {
+  if (isDicomSeg(path)) return (await readDicomSegOnGrid(path, grid)).labelmap;
   const mask = await readMask(path);
   return Uint8Array.from(binarisedIfJpeg(path, labelsOnGrid(mask, grid)));
 }
