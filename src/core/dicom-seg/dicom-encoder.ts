@@ -95,15 +95,7 @@ function valueBytes(vr: Vr, value: Exclude<Value, readonly DataSet[]>): Uint8Arr
   return TEXT_VRS.has(vr) ? encoder.encode(text) : Uint8Array.from(text, (c) => c.charCodeAt(0) & 0x7f);
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+const concat = (parts: Uint8Array[]): Uint8Array => Buffer.concat(parts);
 
 function header(tag: number, vr: Vr, length: number): Uint8Array {
   const long = LONG_VRS.has(vr);
