@@ -79,3 +79,27 @@ export async function slicePointOnPage(page: Page, orientation: string, p: Slice
 export async function viewTransformOf(page: Page, orientation: string): Promise<ViewTransform> {
   return JSON.parse((await page.getByTestId(`view-${orientation}`).getAttribute('data-transform'))!) as ViewTransform;
 }
+
+/**
+ * An asymmetric CT-like phantom in LPS order (i → patient left, j → posterior, k → superior), odd
+ * sizes so the centre voxel stays the centre in any voxel order: a bright block at the patient's
+ * left front, a dimmer one at the right back, and values that climb with k.
+ */
+export function asymmetricPhantom(): VolumeImage {
+  const size: [number, number, number] = [49, 41, 25];
+  const [nx, ny, nz] = size;
+  const data = new Int16Array(nx * ny * nz);
+  for (let k = 0, n = 0; k < nz; k++) {
+    for (let j = 0; j < ny; j++) {
+      for (let i = 0; i < nx; i++, n++) {
+        const leftFront = i > 30 && j < 12 && k > 14;
+        const rightBack = i < 15 && j > 25;
+        data[n] = leftFront ? 240 : rightBack ? 120 : -150 + ((i * 3 + j * 5) % 40) + 4 * k;
+      }
+    }
+  }
+  return {
+    size, spacing: [0.9, 0.8, 2], origin: [-20, -15, 40], direction: [1, 0, 0, 0, 1, 0, 0, 0, 1],
+    components: 1, pixelType: 'int16', data, modality: 'CT',
+  };
+}

@@ -14,3 +14,4 @@ export * from './tools/tool-types';
 export * from './tool-registry';
 export * from './shortcuts';
 export * from './tool-controller';
+export * from './slice-layers';

@@ -1,6 +1,7 @@
-// Paints one labelmap slice into an RGBA buffer (ImageData layout) for the label layer.
-// A dirty rectangle limits the work to what a brush stamp touched, so painting stays cheap on big slices.
-import { sliceView, type Orientation, type SliceRect } from './slices';
+// Paints one labelmap slice into an RGBA buffer (ImageData layout) for the label layer, laid out
+// as the view shows it (SliceLayout: turned and flipped into anatomical orientation). A dirty
+// rectangle limits the work to what a brush stamp touched, so painting stays cheap on big slices.
+import { PLAIN_LAYOUT, sliceRaster, sliceRectToRaster, sliceView, type Orientation, type SliceLayout, type SliceRect } from './slices';
 
 export type LabelColors = ReadonlyMap<number, readonly [number, number, number]>;
 
@@ -12,6 +13,8 @@ export interface RenderLabelSliceOptions {
   outline: boolean;
   /** Redraw only this rectangle (inclusive, slice pixels); the rest of `target` is left as is. */
   rect?: SliceRect | null;
+  /** How the slice is laid out in `target` (plain u-right, v-down when absent). */
+  layout?: SliceLayout;
 }
 
 /**
@@ -32,7 +35,7 @@ function colorTable(colors: LabelColors, opacity: number): Uint32Array {
   return table;
 }
 
-/** Fills `target` (width*height*4 bytes of the slice) from the labels; labels without a colour are transparent. */
+/** Fills `target` (width*height*4 bytes of the raster) from the labels; labels without a colour are transparent. */
 export function renderLabelSliceRGBA(
   labels: Uint8Array,
   size: readonly [number, number, number],
@@ -42,7 +45,7 @@ export function renderLabelSliceRGBA(
   options: RenderLabelSliceOptions,
 ): void {
   const view = sliceView(size, orientation, index);
-  const { width, height, strideU, strideV, origin } = view;
+  const { width, height, strideX, strideY, origin } = sliceRaster(view, options.layout);
   if (target.length !== width * height * 4) {
     throw new RangeError(`RGBA target holds ${target.length} bytes; a ${width}x${height} ${orientation} slice needs ${width * height * 4}`);
   }
@@ -59,20 +62,22 @@ export function renderLabelSliceRGBA(
 
   // An edit changes whether its neighbours are boundary pixels, so outline redraws reach one pixel further.
   const grow = options.outline && options.rect ? 1 : 0;
-  const r = options.rect ?? { u0: 0, v0: 0, u1: width - 1, v1: height - 1 };
-  const u0 = Math.max(0, r.u0 - grow), v0 = Math.max(0, r.v0 - grow);
-  const u1 = Math.min(width - 1, r.u1 + grow), v1 = Math.min(height - 1, r.v1 + grow);
+  const r = options.rect
+    ? sliceRectToRaster(options.layout ?? PLAIN_LAYOUT, width, height, options.rect)
+    : { x0: 0, y0: 0, x1: width - 1, y1: height - 1 };
+  const x0 = Math.max(0, r.x0 - grow), y0 = Math.max(0, r.y0 - grow);
+  const x1 = Math.min(width - 1, r.x1 + grow), y1 = Math.min(height - 1, r.y1 + grow);
 
-  for (let v = v0; v <= v1; v++) {
-    let voxel = origin + v * strideV + u0 * strideU;
-    let p = v * width + u0;
-    for (let u = u0; u <= u1; u++, voxel += strideU, p++) {
+  for (let y = y0; y <= y1; y++) {
+    let voxel = origin + y * strideY + x0 * strideX;
+    let p = y * width + x0;
+    for (let x = x0; x <= x1; x++, voxel += strideX, p++) {
       const label = labels[voxel];
       if (label === 0) { put(p, 0); continue; }
       if (options.outline) {
-        const interior = u > 0 && u < width - 1 && v > 0 && v < height - 1
-          && labels[voxel - strideU] === label && labels[voxel + strideU] === label
-          && labels[voxel - strideV] === label && labels[voxel + strideV] === label;
+        const interior = x > 0 && x < width - 1 && y > 0 && y < height - 1
+          && labels[voxel - strideX] === label && labels[voxel + strideX] === label
+          && labels[voxel - strideY] === label && labels[voxel + strideY] === label;
         if (interior) { put(p, 0); continue; }
       }
       put(p, label);

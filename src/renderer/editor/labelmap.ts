@@ -6,7 +6,7 @@
 // The editing functions in this folder flush when they finish, so listeners get one event per stamp.
 import type { Geometry } from '../../shared/image';
 import { renderLabelSliceRGBA, type LabelColors } from './label-rendering';
-import { sliceCount, sliceView, type Orientation, type SliceRect, type SliceView, type VoxelBox, wholeBox } from './slices';
+import { sliceCount, sliceView, type Orientation, type SliceLayout, type SliceRect, type SliceView, type VoxelBox, wholeBox } from './slices';
 
 export { Provenance, type ProvenanceValue } from '../../shared/provenance';
 import { Provenance, type ProvenanceValue } from '../../shared/provenance';
@@ -214,8 +214,9 @@ export class Labelmap {
   }
 
   /**
-   * Fills `target` (RGBA, width*height*4) with the label layer of one slice. With `rect`, only that
-   * rectangle is redrawn (the fast path after a brush stamp; pass `boxRectOnSlice(change.box, …)`).
+   * Fills `target` (RGBA, width*height*4) with the label layer of one slice, laid out by `layout`.
+   * With `rect`, only that rectangle is redrawn (the fast path after a brush stamp; pass
+   * `boxRectOnSlice(change.box, …)`).
    */
   renderSliceRGBA(
     orientation: Orientation,
@@ -225,7 +226,8 @@ export class Labelmap {
     outline: boolean,
     target: Uint8ClampedArray,
     rect?: SliceRect | null,
+    layout?: SliceLayout,
   ): void {
-    renderLabelSliceRGBA(this.labels, this.size, orientation, index, target, { colors, opacity, outline, rect });
+    renderLabelSliceRGBA(this.labels, this.size, orientation, index, target, { colors, opacity, outline, rect, layout });
   }
 }

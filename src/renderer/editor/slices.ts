@@ -136,3 +136,66 @@ export function voxelToSlice(orientation: Orientation, ijk: readonly number[]): 
   const axes = AXES[orientation];
   return { index: ijk[axes.normal], point: { u: ijk[axes.u], v: ijk[axes.v] } };
 }
+
+/**
+ * How a slice is laid out as a screen raster (columns x, rows y): x runs along u, or along v when
+ * `transpose` is set; `flipH`/`flipV` reverse the columns/rows. The display picks one per view so
+ * that every volume shows in anatomical orientation; tools keep working in (u, v).
+ */
+export interface SliceLayout {
+  transpose: boolean;
+  flipH: boolean;
+  flipV: boolean;
+}
+
+export const PLAIN_LAYOUT: Readonly<SliceLayout> = { transpose: false, flipH: false, flipV: false };
+
+/** A slice as a raster of voxel indices: voxel of pixel (x, y) = origin + x*strideX + y*strideY. */
+export interface SliceRaster {
+  width: number;
+  height: number;
+  origin: number;
+  strideX: number;
+  strideY: number;
+}
+
+export function sliceRaster(view: SliceView, layout: SliceLayout = PLAIN_LAYOUT): SliceRaster {
+  const { transpose, flipH, flipV } = layout;
+  const width = transpose ? view.height : view.width;
+  const height = transpose ? view.width : view.height;
+  const alongX = transpose ? view.strideV : view.strideU;
+  const alongY = transpose ? view.strideU : view.strideV;
+  return {
+    width, height,
+    origin: view.origin + (flipH ? (width - 1) * alongX : 0) + (flipV ? (height - 1) * alongY : 0),
+    strideX: flipH ? -alongX : alongX,
+    strideY: flipV ? -alongY : alongY,
+  };
+}
+
+/** Raster position (continuous; integers are pixel centres) of slice point p. */
+export function sliceToRaster(layout: SliceLayout, width: number, height: number, p: SlicePoint): { x: number; y: number } {
+  const a = layout.transpose ? p.v : p.u, b = layout.transpose ? p.u : p.v;
+  return { x: layout.flipH ? width - 1 - a : a, y: layout.flipV ? height - 1 - b : b };
+}
+
+/** Slice point under raster position (x, y); the inverse of sliceToRaster. */
+export function rasterToSlice(layout: SliceLayout, width: number, height: number, x: number, y: number): SlicePoint {
+  const a = layout.flipH ? width - 1 - x : x, b = layout.flipV ? height - 1 - y : y;
+  return layout.transpose ? { u: b, v: a } : { u: a, v: b };
+}
+
+/** Inclusive raster rectangle. */
+export interface RasterRect {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+/** The raster rectangle covering a slice rectangle. */
+export function sliceRectToRaster(layout: SliceLayout, width: number, height: number, r: SliceRect): RasterRect {
+  const a = sliceToRaster(layout, width, height, { u: r.u0, v: r.v0 });
+  const b = sliceToRaster(layout, width, height, { u: r.u1, v: r.v1 });
+  return { x0: Math.min(a.x, b.x), y0: Math.min(a.y, b.y), x1: Math.max(a.x, b.x), y1: Math.max(a.y, b.y) };
+}

@@ -69,7 +69,7 @@ export const useSegmentStore = defineStore('segment', () => {
     const summary = cases.summary;
     if (!model || !summary || cases.local || job.value) return;
     const depth = cases.image?.size[2] ?? 1;
-    const k = useViewStore().sliceIndex('axial');
+    const k = useViewStore().cursor[2]; // the engine segments k slices
     const sliceRange: [number, number] = scope === 'slice' ? [k, k + 1] : [0, depth];
     const jobId = newJobId();
     job.value = { jobId, scope, done: 0, total: sliceRange[1] - sliceRange[0], message: `Starting ${model.manifest.name}…`, cancelling: false };

@@ -59,7 +59,7 @@ export function installBenchHook(): void {
   (window as unknown as { __medsegBench: unknown }).__medsegBench = {
     async openSynthetic(size: [number, number, number] = [512, 512, 200]): Promise<void> {
       cases.openLocal(syntheticVolume(size), `synthetic-${size.join('x')}`);
-      view.mainOrientation = 'axial';
+      view.mainView = 'axial';
       await nextTick();
       await frame();
       await frame();
@@ -78,7 +78,7 @@ export function installBenchHook(): void {
       const times: number[] = [];
       for (let n = 0; n < count + 5; n++) {
         const u = radius + ((n * 97) % (nx - 2 * radius)), w = radius + ((n * 61) % (ny - 2 * radius));
-        const event = { u, v: w, orientation: 'axial' as const, sliceIndex: k };
+        const event = { u, v: w, orientation: view.planeOf('axial'), sliceIndex: k };
         const t0 = performance.now();
         controller.pointerDown(event);
         controller.pointerUp(event);
@@ -104,7 +104,7 @@ export function installBenchHook(): void {
       const [nx, ny] = view.size;
       for (let s = 0; s < 20; s++) {
         const v = 40 + ((s * 23) % (ny - 80));
-        const at = (u: number) => ({ u, v, orientation: 'axial' as const, sliceIndex: k });
+        const at = (u: number) => ({ u, v, orientation: view.planeOf('axial'), sliceIndex: k });
         controller.pointerDown(at(30));
         for (let u = 30; u < nx - 30; u += 4) controller.pointerMove(at(u));
         controller.pointerUp(at(nx - 30));

@@ -1,10 +1,10 @@
-// The mounted slice views by orientation, so app-level code (benchmark hook, tests) can ask a view
+// The mounted slice views by anatomical view, so app-level code (benchmark hook, tests) can ask a view
 // to render and draw synchronously.
-import type { Orientation } from '../editor/slices';
+import type { ViewPlane } from './anatomical-view';
 import type { ViewTransform } from './view-transform';
 
 export interface SliceViewHandle {
-  orientation: Orientation;
+  view: ViewPlane;
   /** Re-renders image and labels of the current slice and draws every layer now (not at the next frame). */
   renderNow(): void;
   /** Draws every layer now (after a slice change has updated the buffers). */
@@ -16,4 +16,4 @@ export interface SliceViewHandle {
   transform(): ViewTransform | null;
 }
 
-export const sliceViews = new Map<Orientation, SliceViewHandle>();
+export const sliceViews = new Map<ViewPlane, SliceViewHandle>();

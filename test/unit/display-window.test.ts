@@ -1,6 +1,6 @@
 // The window a newly opened image starts with.
 import { expect, test } from 'vitest';
-import { defaultWindow } from '../../src/renderer/viewer/window-level';
+import { defaultWindow } from '../../src/renderer/viewer/display-window';
 
 const image = (modality: string, values: number[]) => ({ modality, components: 1, data: Int16Array.from(values) });
 
