@@ -1,4 +1,6 @@
-// Messages for the user (errors, results, warnings) shown as toasts; errors stay until dismissed.
+// Messages for the user (errors, results, warnings) shown as toasts. Results and warnings go by
+// themselves; errors stay until dismissed. A repeated message refreshes the one shown instead of
+// stacking a copy, and at most MAX_NOTICES are shown (the oldest non-errors leave first).
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 
@@ -14,26 +16,37 @@ export function messageOf(e: unknown): string {
   return text.replace(/^(Error|UserError):\s*/, '') || 'Something went wrong.';
 }
 
+export const MAX_NOTICES = 3;
+const LIFETIME_MS: Record<Notice['kind'], number> = { info: 5000, warning: 9000, error: 0 };
+
 export const useNoticeStore = defineStore('notices', () => {
   const notices = ref<Notice[]>([]);
+  const timers = new Map<number, ReturnType<typeof setTimeout>>();
   let nextId = 1;
 
-  function push(kind: Notice['kind'], text: string, timeoutMs = kind === 'error' ? 0 : 6000): number {
+  function push(kind: Notice['kind'], text: string): number {
+    const same = notices.value.find((n) => n.kind === kind && n.text === text);
+    if (same) dismiss(same.id);
     const id = nextId++;
-    notices.value.push({ id, kind, text });
-    if (notices.value.length > 6) notices.value.splice(0, notices.value.length - 6);
-    if (timeoutMs > 0) setTimeout(() => dismiss(id), timeoutMs);
+    notices.value = [...notices.value, { id, kind, text }];
+    while (notices.value.length > MAX_NOTICES) {
+      const oldest = notices.value.find((n) => n.kind !== 'error') ?? notices.value[0];
+      dismiss(oldest.id);
+    }
+    if (LIFETIME_MS[kind] > 0) timers.set(id, setTimeout(() => dismiss(id), LIFETIME_MS[kind]));
     return id;
   }
 
   function dismiss(id: number): void {
+    clearTimeout(timers.get(id));
+    timers.delete(id);
     notices.value = notices.value.filter((n) => n.id !== id);
   }
 
   return {
     notices,
     info: (text: string) => push('info', text),
-    warning: (text: string) => push('warning', text, 10000),
+    warning: (text: string) => push('warning', text),
     error: (e: unknown, context?: string) => push('error', context ? `${context}: ${messageOf(e)}` : messageOf(e)),
     dismiss,
   };

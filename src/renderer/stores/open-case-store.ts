@@ -7,6 +7,7 @@ import { reactive, ref, shallowRef } from 'vue';
 import type { CaseSegmentResult, CaseSummary, ExportMaskResult, OpenedCase, UploadedFile } from '../../shared/api';
 import type { Geometry, VolumeImage } from '../../shared/image';
 import type { LabelDefinition } from '../../shared/manifest';
+import { recall, remember } from '../api/local-memory';
 import { studio } from '../api/studio-client';
 import { keepLargestComponent, Labelmap, LabelmapHistory, removeSmallIslands, type LabelmapChange } from '../editor';
 import { useNoticeStore } from './notice-store';
@@ -149,7 +150,9 @@ export const useOpenCaseStore = defineStore('openCase', () => {
     busy.value = `Opening ${what}…`;
     try {
       await save();
-      load(await loader());
+      const opened = await loader();
+      load(opened);
+      remember('lastCase', opened.summary.source);
       return true;
     } catch (e) {
       notices.error(e, `Could not open ${what}`);
@@ -164,6 +167,12 @@ export const useOpenCaseStore = defineStore('openCase', () => {
   const openSample = () => openWith('the sample case', () => studio().openSampleCase());
   const openUploaded = (files: UploadedFile[]) =>
     openWith(files.length === 1 ? files[0].name : `${files.length} files`, () => studio().openUploadedCase(files));
+
+  /** After a reload: the case the user had open (autosaved work included), else the sample. */
+  async function reopenLast(): Promise<void> {
+    const last = recall<string>('lastCase');
+    if (!(last && await openPath(last))) await openSample();
+  }
 
   /** Shows an image that lives only in the page (benchmarks, demos): no workspace, no autosave. */
   function openLocal(img: VolumeImage, name: string): void {
@@ -281,6 +290,6 @@ export const useOpenCaseStore = defineStore('openCase', () => {
 
   return {
     summary, local, image, labelmap, history, labels, proposedBy, recent, busy, saveState, savedAt, undo, labelCounts,
-    openPath, openSample, openUploaded, openLocal, refreshRecent, save, removeIslands, keepLargest, applyModelResult, addLabel, updateLabel, setReviewed, exportMask, recount,
+    openPath, openSample, openUploaded, openLocal, reopenLast, refreshRecent, save, removeIslands, keepLargest, applyModelResult, addLabel, updateLabel, setReviewed, exportMask, recount,
   };
 });

@@ -48,7 +48,7 @@ export function autoWindow(data: PixelArray, loPercent = 1, hiPercent = 99): Dis
  * Whether an image of unknown modality (NIfTI, NRRD and MHA do not say) holds Hounsfield units:
  * air near −1000 and something denser than water. Sampled, so it costs little on big volumes.
  */
-function looksLikeHounsfield(data: VolumeImage['data']): boolean {
+export function looksLikeHounsfield(data: VolumeImage['data']): boolean {
   const step = Math.max(1, Math.floor(data.length / 200_000));
   let lo = Infinity, hi = -Infinity;
   for (let n = 0; n < data.length; n += step) {
