@@ -72,3 +72,14 @@ export function labelComponents(labels: Uint8Array, size: Size, label: number): 
   return { order: queue.data.subarray(0, total), starts, sizes };
 }
 
+
+/**
+ * The voxel indices of the component that holds voxel `seed` (its label's, 6-connected); empty
+ * when the seed is background. Visits only that component, so a click on a small island is cheap.
+ */
+export function componentAt(labels: Uint8Array, size: Size, seed: number): Int32Array {
+  if (labels[seed] === 0) return new Int32Array(0);
+  const queue = new IndexQueue(1024);
+  growComponent(labels, size, labels[seed], seed, bitsFor(labels.length), queue);
+  return queue.data.slice(0, queue.length);
+}

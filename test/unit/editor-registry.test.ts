@@ -73,3 +73,26 @@ describe('editor controller', () => {
     expect(b.countLabel(1)).toBeGreaterThan(0);
   });
 });
+
+describe('erase piece tool (added as one registry entry and its file)', () => {
+  test('a click clears the 3D piece under the pointer, not the other pieces, as one undo entry', () => {
+    const labelmap = new Labelmap(geometry);
+    const history = new LabelmapHistory(labelmap);
+    // Two pieces of label 1: a 3×3×3 block across slices 0–2, and one voxel far away; label 2 touches the block.
+    for (let k = 0; k < 3; k++) for (let j = 2; j < 5; j++) for (let i = 2; i < 5; i++) labelmap.set(i, j, k, 1);
+    labelmap.set(12, 12, 1, 1);
+    labelmap.set(5, 3, 1, 2);
+    const editor = new EditorController({ labelmap, history });
+    editor.keyDown({ key: 'x' });
+    expect(editor.activeToolId).toBe('eraseComponent');
+    editor.pointerDown({ u: 10, v: 10, orientation: 'axial', sliceIndex: 1 }); // background: nothing to erase
+    expect(history.undoCount).toBe(0);
+    editor.pointerDown({ u: 3.2, v: 2.8, orientation: 'axial', sliceIndex: 1 });
+    editor.pointerUp({ u: 3.2, v: 2.8, orientation: 'axial', sliceIndex: 1 });
+    expect(labelmap.countLabel(1)).toBe(1); // the far voxel stays
+    expect(labelmap.countLabel(2)).toBe(1); // another label is another structure
+    expect(history.undoCount).toBe(1);
+    editor.undo();
+    expect(labelmap.countLabel(1)).toBe(28);
+  });
+});

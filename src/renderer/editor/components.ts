@@ -1,7 +1,7 @@
 // The clean-ups built on 3D connected components (shared/connected-components.ts): remove small
-// islands, keep the largest component. Each writes through the
+// islands, keep the largest component, erase the component under a click. Each writes through the
 // labelmap, so history records it.
-import { labelComponents, type LabelComponents } from '../../shared/connected-components';
+import { componentAt, labelComponents, type LabelComponents } from '../../shared/connected-components';
 import { Provenance, type Labelmap } from './labelmap';
 
 function clearComponents(labelmap: Labelmap, components: LabelComponents, drop: (c: number) => boolean): number {
@@ -31,3 +31,8 @@ export function keepLargestComponent(labelmap: Labelmap, label: number): number 
   return clearComponents(labelmap, components, (c) => c !== largest);
 }
 
+/** Clears the component (of its label, 6-connected) holding voxel `index`; returns the voxels cleared. */
+export function eraseComponentAt(labelmap: Labelmap, index: number): number {
+  const order = componentAt(labelmap.labels, labelmap.size, index);
+  return clearComponents(labelmap, { order, starts: [0], sizes: [order.length] }, () => true);
+}

@@ -2,12 +2,13 @@
 // panel and the views read this list: a new tool is one entry here and its file in tools/.
 import { brushTool, eraserTool, thresholdBrushTool } from './tools/brush-tool';
 import { crosshairTool } from './tools/crosshair-tool';
+import { eraseComponentTool } from './tools/erase-component-tool';
 import { floodFillTool } from './tools/flood-fill-tool';
 import { polygonTool } from './tools/polygon-tool';
 import type { ToolDefinition } from './tools/tool-types';
 
 export const TOOL_REGISTRY = [
-  crosshairTool, brushTool, eraserTool, thresholdBrushTool, polygonTool, floodFillTool,
+  crosshairTool, brushTool, eraserTool, thresholdBrushTool, polygonTool, floodFillTool, eraseComponentTool,
 ] as const;
 
 export type ToolId = (typeof TOOL_REGISTRY)[number]['id'];
