@@ -273,7 +273,8 @@ test('segments the bundled sample with the shipped liver model', async () => {
   await expect(page.getByTestId('case-name')).toHaveText('abdomen-phantom.nii.gz');
   await page.getByTestId('model-select').selectOption('dra-unet-liver-ct');
   await page.getByTestId('segment-case').click();
-  await expect(page.getByTestId('segment-result')).toContainText('32 slices');
+  // 32 slices of 192² through DRA-UNet: ~3 s on an idle 2-core machine, 30 s when others share it.
+  await expect(page.getByTestId('segment-result')).toContainText('32 slices', { timeout: 120_000 });
   await expect(page.getByTestId('label-1').locator('input.name')).toHaveValue('liver');
   await expect.poll(async () => Number(await count(1).textContent())).toBeGreaterThan(1000);
   await page.screenshot({ path: `${SHOTS}/08-shipped-model.png` });
