@@ -23,6 +23,7 @@ import { summaryOf } from './workspace/case-record';
 import { openUpload } from './workspace/uploads';
 import { correctedProvenance, maskAsLabels } from './workspace/corrected-case';
 import { appRoot, medsegHome } from './paths';
+import { ClickModels, refineSlice } from './interactive/refine-slice';
 
 export interface StudioOptions {
   models?: Partial<ModelFolders>;
@@ -65,6 +66,7 @@ export function createStudio(options: StudioOptions = {}): StudioApi {
   const jobs = new Map<string, AbortController>();
   const emit = options.emit ?? (() => {});
   const finetunes = new FinetuneJobs({ folders, cases, emit, python: options.python });
+  const clickModels = new ClickModels(folders);
 
   async function openCase(path: string): Promise<OpenedCase> {
     const image = await readImage(path);
@@ -212,5 +214,6 @@ export function createStudio(options: StudioOptions = {}): StudioApi {
 
     evaluateVersions: (model) => evaluateVersions(folders, cases, model),
     maskStatistics,
+    refineSlice: async (request) => refineSlice(await caseImage(request.caseId), request, clickModels),
   };
 }

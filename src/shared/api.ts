@@ -302,6 +302,37 @@ export interface MaskStatistics {
   intensityUnit: 'HU' | null;
 }
 
+/** A click on slice k of a case: voxel column i, row j; positive adds, negative removes. */
+export interface SliceClick {
+  i: number;
+  j: number;
+  positive: boolean;
+}
+
+/** One AI-clicks step: a click-guided model refines one slice from all the clicks so far. */
+export interface RefineSliceRequest {
+  caseId: string;
+  /** A model whose manifest has `interaction`, as id or id@version. */
+  model: string;
+  /** The slice (axial index; 0 for a 2D image). */
+  k: number;
+  clicks: SliceClick[];
+  /** The slice's labels now (i fastest, width × height); an empty slice when absent. */
+  mask?: Uint8Array;
+  /** The label value being edited (default 1); voxels of other labels are left as they are. */
+  label?: number;
+  device?: Device;
+}
+
+export interface RefineSliceResult {
+  /** The slice's labels after the refinement (i fastest). */
+  mask: Uint8Array;
+  /** "id@version" of the model that answered. */
+  model: string;
+  /** Engine time for this click (the model stays loaded between clicks). */
+  seconds: number;
+}
+
 /** Pushed to every connected page: progress of a segmentation, or a fine-tune job's new state. */
 export type StudioEvent =
   | { kind: 'progress'; jobId: string; done: number; total: number; message?: string }
@@ -347,6 +378,8 @@ export interface StudioApi {
   exportDicomSeg(request: ExportDicomSegRequest): Promise<DicomSegResult>;
   /** Per-label voxels, volume, intensity statistics, bounding box and RECIST diameters of a mask file. */
   maskStatistics(request: MaskStatisticsRequest): Promise<MaskStatistics>;
+  /** AI clicks: refines one slice of a case from clicks with a click-guided model. */
+  refineSlice(request: RefineSliceRequest): Promise<RefineSliceResult>;
 }
 
 /** What each method takes, argument by argument: what a host checks before calling the engine. */
@@ -359,7 +392,7 @@ export const STUDIO_METHOD_ARGUMENTS = {
   cancelJob: ['string'], saveCase: ['request'], exportMask: ['request'],
   reviewCase: ['request'], addCase: ['request'], startFinetune: ['request'], finetuneJobs: [], modelVersions: ['string'],
   setCurrentVersion: ['string'], evaluateVersions: ['string'], maskStatistics: ['request'],
-  exportDicomSeg: ['request'],
+  exportDicomSeg: ['request'], refineSlice: ['request'],
 } as const satisfies Record<keyof StudioApi, readonly ArgumentKind[]>;
 
 export const STUDIO_METHODS = Object.keys(STUDIO_METHOD_ARGUMENTS) as (keyof StudioApi)[];

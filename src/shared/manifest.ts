@@ -5,6 +5,24 @@ export const MANIFEST_KEY = 'medseg.manifest';
 
 export interface LabelDefinition { value: number; name: string; color: string }
 
+/** A click-guided model's prompt planes, fed after the image channels in the order listed. */
+export type InteractionPrompt = 'positiveClicks' | 'negativeClicks' | 'previousMask';
+export const INTERACTION_PROMPTS: readonly InteractionPrompt[] = ['positiveClicks', 'negativeClicks', 'previousMask'];
+export const CLICK_ENCODING = 'medseg-clicks/1';
+
+/**
+ * How a click-guided ("AI clicks") model is fed: the encoding medseg-clicks/1 is specified in
+ * training/medseg_training/interactive/click_encoding.py and implemented by core/interactive.
+ */
+export interface InteractionManifest {
+  encoding: typeof CLICK_ENCODING;
+  prompts: InteractionPrompt[];
+  /** Each click is a disk of this radius, in network-input pixels. */
+  clicks: { kind: 'disk'; radius: number };
+  /** The focus box: the previous mask's and clicks' bounding box × expand, at least minFraction of the slice. */
+  focus: { expand: number; minFraction: number };
+}
+
 export interface ModelManifest {
   id: string;
   name: string;
@@ -34,6 +52,27 @@ export interface ModelManifest {
   /** A fine-tuned version: its parent ("id@version") and the parent's metrics on the same held-out cases. */
   parent?: string | null;
   parentMetrics?: Record<string, number>;
+  /** Present on click-guided models: which prompts they take and how they are encoded. */
+  interaction?: InteractionManifest;
+}
+
+function interactionProblems(inter: any, input: any): string[] {
+  if (typeof inter !== 'object' || inter === null) return ['"interaction" must be an object'];
+  const problems: string[] = [];
+  if (inter.encoding !== CLICK_ENCODING) problems.push(`"interaction.encoding" must be "${CLICK_ENCODING}"`);
+  const prompts = inter.prompts;
+  if (!Array.isArray(prompts) || prompts.length === 0 || new Set(prompts).size !== prompts.length
+    || !prompts.every((p: unknown) => INTERACTION_PROMPTS.includes(p as InteractionPrompt))) {
+    problems.push(`"interaction.prompts" must list some of ${INTERACTION_PROMPTS.join(', ')}, each once`);
+  } else if (input && Number.isInteger(input.channels) && input.channels <= prompts.length) {
+    problems.push('"input.channels" must count the image channels and the prompts');
+  }
+  if (inter.clicks?.kind !== 'disk' || !(inter.clicks?.radius > 0)) problems.push('"interaction.clicks" must be {"kind": "disk", "radius": > 0}');
+  if (!(inter.focus?.expand >= 1) || !(inter.focus?.minFraction > 0 && inter.focus?.minFraction <= 1)) {
+    problems.push('"interaction.focus" needs "expand" ≥ 1 and "minFraction" in (0, 1]');
+  }
+  if (input && (input.height === undefined || input.width === undefined)) problems.push('a click-guided model needs "input.height" and "input.width"');
+  return problems;
 }
 
 /** Validates a parsed manifest; returns a list of problems a user can act on (empty when valid). */
@@ -69,5 +108,6 @@ export function manifestProblems(m: unknown): string[] {
     if (typeof out.threshold !== 'number') problems.push('"output.threshold" must be a number');
     if (!Array.isArray(out.labels) || out.labels.length === 0) problems.push('"output.labels" must list at least one label');
   }
+  if (o.interaction !== undefined) problems.push(...interactionProblems(o.interaction, input));
   return problems;
 }

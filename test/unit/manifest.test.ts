@@ -24,3 +24,14 @@ test('per-channel normalisation must match the channel count', () => {
   expect(manifestProblems(rgb)).toEqual(['"preprocessing.mean" and ".std" need one value per input channel']);
   expect(manifestProblems({ ...valid, output: { ...valid.output, activation: 'relu' } })).toHaveLength(1);
 });
+
+test('a click-guided model says how its prompts are fed, and the channels count them', () => {
+  const interaction = { encoding: 'medseg-clicks/1', prompts: ['positiveClicks', 'negativeClicks', 'previousMask'], clicks: { kind: 'disk', radius: 5 }, focus: { expand: 1.4, minFraction: 0.2 } };
+  const clickGuided = { ...valid, input: { ...valid.input, channels: 4 }, preprocessing: { ...valid.preprocessing, mean: [0, 0, 0, 0], std: [1, 1, 1, 1] }, interaction };
+  expect(manifestProblems(clickGuided)).toEqual([]);
+  expect(manifestProblems({ ...clickGuided, input: { ...clickGuided.input, channels: 3 }, preprocessing: { ...valid.preprocessing, mean: [0, 0, 0], std: [1, 1, 1] } }))
+    .toEqual(['"input.channels" must count the image channels and the prompts']);
+  const problems = manifestProblems({ ...clickGuided, interaction: { ...interaction, encoding: 'other', prompts: ['clicks'], focus: { expand: 0.5, minFraction: 0 } } });
+  expect(problems.join('\n')).toMatch(/encoding[\s\S]*prompts[\s\S]*focus/);
+  expect(manifestProblems({ ...clickGuided, input: { channels: 4, sizeMultiple: 16, layout: 'NCHW' } })).toContain('a click-guided model needs "input.height" and "input.width"');
+});

@@ -11,6 +11,7 @@ import type { ModelManifest } from '../../shared/manifest';
 import { WorkerClient } from '../worker-rpc';
 import { readManifest } from './onnx-metadata';
 import type { InferenceWorkerApi, JobStart, LoadRequest, LoadedSession } from './inference-worker';
+import type { RefineJob } from '../interactive/refine-pipeline';
 
 export { readManifest, embedManifest, readOnnxMetadata, writeOnnxMetadata } from './onnx-metadata';
 
@@ -95,6 +96,11 @@ class OnnxSegmentationModel implements SegmentationModel {
     await this.client.terminate().catch(() => undefined);
   }
 
+  async refine(job: RefineJob): Promise<Uint8Array> {
+    if (this.closed) throw new Error('refineWithModel: the model has been closed');
+    return this.client.remote.refine(this.reload, job).catch((e: unknown) => { throw workerFailure(e); });
+  }
+
   async segment(image: VolumeImage, options: SegmentOptions): Promise<SegmentationResult> {
     if (this.closed) throw new Error('segmentVolume: the model has been closed');
     const started = performance.now();
@@ -141,6 +147,12 @@ class OnnxSegmentationModel implements SegmentationModel {
       seconds: (performance.now() - started) / 1000,
     };
   }
+}
+
+/** One AI-clicks step of a click-guided model (see core/interactive/refine-pipeline.ts). */
+export async function refineWithModel(model: SegmentationModel, job: RefineJob): Promise<Uint8Array> {
+  if (!(model instanceof OnnxSegmentationModel)) throw new TypeError('refineWithModel needs a model from loadModel');
+  return model.refine(job);
 }
 
 function raceAbort<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {

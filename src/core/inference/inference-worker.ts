@@ -10,6 +10,7 @@ import type { ModelManifest } from '../../shared/manifest';
 import { channelMapping } from '../imaging/intensity-preprocessing';
 import { keepLargestComponent } from '../masks/connected-components';
 import { fillHolesPerSlice } from '../masks/fill-holes';
+import { clickGuided, refineSliceLabels, type RefineJob } from '../interactive/refine-pipeline';
 import {
   labelDecoding, outputToLabels, planNetworkInput, prepareSliceInput,
   type LabelDecoding, type NetworkPlan, type VolumeSlices,
@@ -129,10 +130,34 @@ function requireSession(): { session: ort.InferenceSession; manifest: ModelManif
   return { session, manifest, loaded };
 }
 
+/** One session.run on an NCHW float32 input; its first output (the caller disposes it). */
+async function runNetwork(input: Float32Array, dims: number[]): Promise<ort.Tensor> {
+  const { session: s, loaded: l } = requireSession();
+  try {
+    return (await s.run({ [l.inputNames[0]]: new ort.Tensor('float32', input, dims) }, [l.outputNames[0]]))[l.outputNames[0]];
+  } catch (e) {
+    throw new UserError(`The model failed on a ${dims[2]}×${dims[3]} input: ${firstLine(e)}.`);
+  }
+}
+
+/** The AI-clicks network: one [1, C, H, W] input, one [1, 1, H, W] probability or logit plane out. */
+async function runClickNetwork(input: Float32Array, dims: [number, number, number, number]): Promise<Float32Array> {
+  const output = await runNetwork(input, dims);
+  try {
+    const expected = [1, 1, dims[2], dims[3]];
+    if (output.type !== 'float32' || output.dims.join() !== expected.join()) {
+      throw new UserError(`The click-guided model's output is ${output.type} [${output.dims.join(', ')}]; MedSeg expects float32 [${expected.join(', ')}].`);
+    }
+    return (output.data as Float32Array).slice();
+  } finally {
+    output.dispose();
+  }
+}
+
 async function runBatch(id: number): Promise<{ done: number; total: number }> {
   const job = jobs.get(id);
   if (!job) throw new Error(`unknown inference job ${id}`);
-  const { session: s, manifest: m, loaded: l } = requireSession();
+  const { manifest: m } = requireSession();
   const [width, height, total] = job.volume.size;
   const { plan } = job;
   const from = job.next;
@@ -145,14 +170,7 @@ async function runBatch(id: number): Promise<{ done: number; total: number }> {
   for (let b = 0; b < count; b++) {
     prepareSliceInput(job.volume, from + b, plan, m, scratch, input.subarray(b * inputPlane, (b + 1) * inputPlane));
   }
-  const feeds = { [l.inputNames[0]]: new ort.Tensor('float32', input, [batch, plan.channels, plan.netHeight, plan.netWidth]) };
-  let result: ort.InferenceSession.ReturnType;
-  try {
-    result = await s.run(feeds, [l.outputNames[0]]);
-  } catch (e) {
-    throw new UserError(`The model failed on a ${plan.netHeight}×${plan.netWidth} input: ${firstLine(e)}.`);
-  }
-  const output = result[l.outputNames[0]];
+  const output = await runNetwork(input, [batch, plan.channels, plan.netHeight, plan.netWidth]);
   try {
     const dims = output.dims;
     const outChannels = dims.length === 4 ? dims[1] : dims.length === 3 ? 1 : -1;
@@ -262,6 +280,13 @@ const handlers = {
     if (m.output.largestComponent) keepLargestComponent(job.labels, job.volume.size, values);
     if (m.output.fillHoles) fillHolesPerSlice(job.labels, job.volume.size, values);
     return new Transfer(job.labels, [job.labels.buffer as ArrayBuffer]);
+  },
+
+  /** One AI-clicks step on one slice (core/interactive/refine-pipeline.ts); a restarted worker loads the model first. */
+  async refine(request: LoadRequest, job: RefineJob) {
+    if (!session) await load(request);
+    const labels = await refineSliceLabels(job, clickGuided(requireSession().manifest), runClickNetwork);
+    return new Transfer(labels, [labels.buffer as ArrayBuffer]);
   },
 
   discard(id: number) {

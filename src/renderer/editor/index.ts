@@ -6,7 +6,7 @@ export * from './label-rendering';
 export * from './change-encoding';
 export * from './history';
 export * from './brush-strategies';
-export * from './distance-transform';
+export * from '../../shared/distance-transform';
 export * from './region-fill';
 export * from './slice-interpolation';
 export * from './components';

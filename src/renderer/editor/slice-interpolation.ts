@@ -1,7 +1,7 @@
 // Filling the slices between two labelled slices by blending their signed distance maps
 // (shape-based interpolation). Writes through the labelmap (so history records it) and flushes one
 // change event when done.
-import { signedDistance2D } from './distance-transform';
+import { signedDistance2D } from '../../shared/distance-transform';
 import { Provenance, type Labelmap, type ProvenanceValue } from './labelmap';
 import { mayPaint, type RegionFillSettings } from './region-fill';
 import { sliceAxes, type Orientation, type SliceView } from './slices';

@@ -57,6 +57,8 @@ def _encode_case(name: str, channels: int, h: int, w: int, previous: np.ndarray,
 def encode_cases() -> List[Dict]:
     small = _disk(30, 40, 12, 9, 3)
     edge = _disk(24, 24, 20, 22, 5)
+    rim_prev = np.zeros((5, 20), bool)
+    rim_prev[2, 10] = True
     return [
         _encode_case("whole slice: no previous mask", 2, 12, 20, np.zeros((12, 20), bool), [Click(7, 5, True)],
                      InteractionSpec(height=16, width=16, radius=3.0)),
@@ -64,8 +66,11 @@ def encode_cases() -> List[Dict]:
                      [Click(9, 12, True), Click(14, 10, False)], InteractionSpec(height=16, width=16, radius=2.0)),
         _encode_case("focus box clamped at the slice's edge", 3, 24, 24, edge, [Click(21, 19, True)],
                      InteractionSpec(height=8, width=8, radius=1.5, expand=1.7, min_fraction=0.1)),
-        _encode_case("a pixel exactly on the disk's rim is inside", 1, 10, 10, np.zeros((10, 10), bool),
-                     [Click(4, 4, True), Click(1, 8, False)], InteractionSpec(height=10, width=10, radius=2.5)),
+        # Box 5 × 5 at x0 = 8 fed to a 10-wide, 5-high network: the click lands at u = 4.5, v = 2, so
+        # pixels (6, 4) and (3, 0) lie exactly 2.5 away.
+        _encode_case("a pixel exactly on the disk's rim is inside", 1, 5, 20, rim_prev,
+                     [Click(10, 2, True), Click(10, 2, False)],
+                     InteractionSpec(height=5, width=10, radius=2.5, expand=1.4, min_fraction=0.25)),
         _encode_case("prompts in another order", 1, 16, 16, _disk(16, 16, 8, 8, 4), [Click(8, 8, True)],
                      InteractionSpec(height=8, width=8, radius=1.0, prompts=("previousMask", "negativeClicks", "positiveClicks"))),
     ]

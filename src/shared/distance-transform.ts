@@ -1,6 +1,7 @@
 // Exact 2D Euclidean distance transform (Felzenszwalb & Huttenlocher, 2012): two passes of the 1D
 // lower envelope of parabolas, linear in the pixel count. Spacing-aware, so distances are in mm on
-// anisotropic pixels. Used for shape-based interpolation between slices.
+// anisotropic pixels. Used for shape-based interpolation between slices (editor) and by the simulated
+// clicker of the interactive protocol (engine).
 
 /** Pixel value for "no foreground in reach": distances to an empty mask. */
 export const NO_FOREGROUND = Number.POSITIVE_INFINITY;

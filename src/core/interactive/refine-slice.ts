@@ -1,0 +1,75 @@
+// refineSlice, engine side: checks the request, keeps the click-guided model loaded between clicks
+// (loading a session costs more than a click may take), and hands the slice to the inference worker.
+import type { Device, RefineSliceRequest, RefineSliceResult, SliceClick } from '../../shared/api';
+import { UserError } from '../../shared/errors';
+import type { VolumeImage } from '../../shared/image';
+import { loadModel, refineWithModel, type SegmentationModel } from '../inference';
+import { findModel, type ModelFolders } from '../training/model-registry';
+import { clickGuided } from './refine-pipeline';
+
+interface WarmModel {
+  path: string;
+  device: Device;
+  ref: string;
+  model: Promise<SegmentationModel>;
+}
+
+/** The one click-guided model in use, loaded once and released after a while without clicks. */
+export class ClickModels {
+  private warm: WarmModel | null = null;
+  private idle: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(private readonly folders: ModelFolders, private readonly idleMs = 10 * 60_000) {}
+
+  async get(ref: string, device: Device): Promise<{ model: SegmentationModel; ref: string }> {
+    const summary = await findModel(this.folders, ref);
+    clickGuided(summary.manifest);
+    if (!this.warm || this.warm.path !== summary.path || this.warm.device !== device) {
+      await this.close();
+      const model = loadModel(summary.path, { device });
+      this.warm = { path: summary.path, device, ref: `${summary.id}@${summary.manifest.version}`, model };
+      model.catch(() => { if (this.warm?.model === model) this.warm = null; });
+    }
+    if (this.idle) clearTimeout(this.idle);
+    this.idle = setTimeout(() => void this.close(), this.idleMs);
+    this.idle.unref?.();
+    return { model: await this.warm.model, ref: this.warm.ref };
+  }
+
+  async close(): Promise<void> {
+    if (this.idle) clearTimeout(this.idle);
+    const warm = this.warm;
+    this.warm = null;
+    if (warm) await (await warm.model.catch(() => null))?.close();
+  }
+}
+
+function checkedClicks(clicks: unknown, width: number, height: number): SliceClick[] {
+  if (!Array.isArray(clicks)) throw new UserError('"clicks" must be a list of {i, j, positive}.');
+  return clicks.map((c, n) => {
+    const ok = c && Number.isInteger(c.i) && Number.isInteger(c.j) && typeof c.positive === 'boolean';
+    if (!ok) throw new UserError(`Click ${n + 1} must be {i, j, positive} with whole voxel indices and positive true or false.`);
+    if (c.i < 0 || c.j < 0 || c.i >= width || c.j >= height) {
+      throw new UserError(`Click ${n + 1} at (${c.i}, ${c.j}) is outside the ${width}×${height} slice.`);
+    }
+    return { i: c.i, j: c.j, positive: c.positive };
+  });
+}
+
+export async function refineSlice(image: VolumeImage, request: RefineSliceRequest, models: ClickModels): Promise<RefineSliceResult> {
+  const started = performance.now();
+  const [width, height, depth] = image.size;
+  const { k, mask, label = 1, device = 'auto' } = request;
+  if (!Number.isInteger(k) || k < 0 || k >= depth) throw new UserError(`Slice ${k} does not exist: the image has slices 0–${depth - 1}.`);
+  if (!Number.isInteger(label) || label < 1 || label > 255) throw new UserError(`The label to edit must be 1–255, not ${label}.`);
+  const plane = width * height;
+  if (mask !== undefined && (!(mask instanceof Uint8Array) || mask.length !== plane)) {
+    throw new UserError(`The slice's mask must hold ${plane} labels (${width}×${height}), not ${mask instanceof Uint8Array ? mask.length : typeof mask}.`);
+  }
+  const clicks = checkedClicks(request.clicks, width, height);
+  const { model, ref } = await models.get(request.model, device);
+  const { components } = image;
+  const slice = { data: image.data.slice(k * plane * components, (k + 1) * plane * components), width, height, components };
+  const labels = await refineWithModel(model, { slice, current: mask ?? new Uint8Array(plane), clicks, label });
+  return { mask: labels, model: ref, seconds: (performance.now() - started) / 1000 };
+}

@@ -1,0 +1,80 @@
+// AI clicks through the engine (refineSlice) with a generated click-guided model: clicks add and
+// remove, the previous mask is carried, other labels and other slices are left alone, bad requests
+// are refused with messages a user can act on.
+import { expect, test } from 'vitest';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createStudio } from '../../src/core/studio';
+import { writeImage } from '../../src/core/io';
+import { obliqueVolume, photo } from '../fixtures/volumes';
+import { writeClickModel } from '../fixtures/click-model';
+import { writeConvModel, testManifest } from '../fixtures/onnx-builder';
+
+const home = mkdtempSync(join(tmpdir(), 'medseg-refine-'));
+const models = join(home, 'models');
+mkdirSync(models);
+writeClickModel(join(models, 'click-rgb.onnx'), 3, 32);
+writeClickModel(join(models, 'click-grey.onnx'), 1, 32, { id: 'click-grey' });
+writeConvModel(join(models, 'plain.onnx'), { weights: [[1]], bias: [0], manifest: testManifest({ id: 'plain' }) });
+const studio = createStudio({ workspace: join(home, 'workspace'), models: { user: models, shipped: join(home, 'none') } });
+
+const count = (mask: Uint8Array, value: number) => mask.reduce((n, v) => n + (v === value ? 1 : 0), 0);
+
+test('a positive click adds a disk around it, a negative one removes, the previous mask is kept', async () => {
+  const file = join(home, 'photo.png');
+  await writeImage(file, photo(80, 60, 3));
+  const { summary } = await studio.openCase(file);
+  const first = await studio.refineSlice({ caseId: summary.id, model: 'click-test', k: 0, clicks: [{ i: 20, j: 30, positive: true }] });
+  expect(first.model).toBe('click-test@1.0.0');
+  expect(first.mask.length).toBe(80 * 60);
+  // Whole slice (80 × 60) into 32 × 32: a radius-3 disk is an ellipse of radii 7.5 × 5.6 voxels (≈ 132).
+  expect(first.mask[30 * 80 + 20]).toBe(1);
+  expect(count(first.mask, 1)).toBeGreaterThan(110);
+  expect(count(first.mask, 1)).toBeLessThan(170);
+  expect(first.mask[30 * 80 + 40]).toBe(0);
+
+  const clicks = [{ i: 20, j: 30, positive: true }, { i: 50, j: 20, positive: true }];
+  const second = await studio.refineSlice({ caseId: summary.id, model: 'click-test', k: 0, clicks, mask: first.mask });
+  expect(second.mask[30 * 80 + 20]).toBe(1);
+  expect(second.mask[20 * 80 + 50]).toBe(1);
+
+  const removed = await studio.refineSlice({ caseId: summary.id, model: 'click-test', k: 0,
+    clicks: [...clicks, { i: 50, j: 20, positive: false }], mask: second.mask });
+  expect(removed.mask[20 * 80 + 50]).toBe(0);
+  expect(removed.mask[30 * 80 + 20]).toBe(1);
+  expect(removed.seconds).toBeGreaterThan(0);
+});
+
+test('another label is never overwritten, and the label edited can be any value', async () => {
+  const file = join(home, 'photo2.png');
+  await writeImage(file, photo(40, 40, 3));
+  const { summary } = await studio.openCase(file);
+  const mask = new Uint8Array(1600);
+  mask[20 * 40 + 20] = 2;
+  const out = await studio.refineSlice({ caseId: summary.id, model: 'click-test', k: 0, clicks: [{ i: 20, j: 20, positive: true }], mask, label: 3 });
+  expect(out.mask[20 * 40 + 20]).toBe(2);
+  expect(out.mask[20 * 40 + 21]).toBe(3);
+  expect(count(out.mask, 1)).toBe(0);
+});
+
+test('any slice of a volume, on a grey-value image', async () => {
+  const file = join(home, 'volume.nii.gz');
+  await writeImage(file, obliqueVolume({ size: [30, 20, 5] }));
+  const { summary } = await studio.openCase(file);
+  const out = await studio.refineSlice({ caseId: summary.id, model: 'click-grey', k: 3, clicks: [{ i: 10, j: 12, positive: true }] });
+  expect(out.mask.length).toBe(600);
+  expect(out.mask[12 * 30 + 10]).toBe(1);
+});
+
+test('requests a user can get wrong are refused with what to do', async () => {
+  const file = join(home, 'photo3.png');
+  await writeImage(file, photo(20, 10, 3));
+  const { summary } = await studio.openCase(file);
+  const base = { caseId: summary.id, model: 'click-test', k: 0, clicks: [{ i: 1, j: 1, positive: true }] };
+  await expect(studio.refineSlice({ ...base, model: 'plain' })).rejects.toThrow(/not a click-guided model/);
+  await expect(studio.refineSlice({ ...base, k: 1 })).rejects.toThrow(/slices 0–0/);
+  await expect(studio.refineSlice({ ...base, clicks: [{ i: 20, j: 1, positive: true }] })).rejects.toThrow(/outside the 20×10 slice/);
+  await expect(studio.refineSlice({ ...base, mask: new Uint8Array(5) })).rejects.toThrow(/must hold 200 labels/);
+  await expect(studio.refineSlice({ ...base, label: 0 })).rejects.toThrow(/1–255/);
+});
