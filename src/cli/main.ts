@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { CaseSplit, Device, FinetuneJob, StudioApi, StudioEvent } from '../shared/api';
+import type { CaseSplit, Device, FinetuneJob, SliceClick, StudioApi, StudioEvent } from '../shared/api';
 import { isUserError, UserError } from '../shared/errors';
 import { createStudio } from '../core/studio';
 
@@ -21,6 +21,7 @@ const USAGE = `usage:
   medseg cases add <image> --mask <mask> [--model <id>] [--split train|validation] [--not-reviewed] [--workspace DIR]
   medseg cases review <case id> [--split train|validation] [--undo] [--workspace DIR]
   medseg stats <mask> [--image <image>]          (per label: volume in mL, intensities, RECIST diameters)
+  medseg refine <file|folder> --model <id> --clicks clicks.json [--mask current] [--k K] [--label N] --out <mask>
   medseg finetune --model <id> [--workspace DIR] [--epochs N] [--lr 0.0003] [--freeze-batchnorm] [--device auto|cpu|cuda]`;
 
 class UsageError extends Error {}
@@ -62,6 +63,26 @@ function readJson(path: string): any {
   }
 }
 
+/** clicks.json: [{"i", "j", "positive"}, …] or {"clicks": [...]}; the engine checks each click. */
+function readClicks(path: string): SliceClick[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new UserError(`Cannot read the clicks ${path}: ${(e as Error).message}`);
+  }
+  const clicks = Array.isArray(parsed) ? parsed : (parsed as { clicks?: unknown })?.clicks;
+  if (!Array.isArray(clicks)) throw new UserError(`${path} must hold a list of clicks [{"i": 120, "j": 88, "positive": true}, …].`);
+  return clicks as SliceClick[];
+}
+
+function sliceOf(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const k = Number(value);
+  if (!Number.isInteger(k) || k < 0) throw new UsageError('--k must be a slice index (0, 1, …)');
+  return k;
+}
+
 function parse(rest: string[]) {
   return parseArgs({
     args: rest,
@@ -85,6 +106,8 @@ function parse(rest: string[]) {
       'freeze-batchnorm': { type: 'boolean' },
       undo: { type: 'boolean' },
       'not-reviewed': { type: 'boolean' },
+      clicks: { type: 'string' },
+      k: { type: 'string' },
     },
   });
 }
@@ -155,6 +178,12 @@ async function run(studio: StudioApi, jobEvents: Map<string, (job: FinetuneJob) 
       if (sub === 'review') return studio.reviewCase({ caseId: required(target, 'the case id'), reviewed: !values.undo, split: splitOf(values.split) });
       throw new UsageError(`unknown cases command "${sub}"`);
     }
+    case 'refine':
+      return studio.refineFile({
+        input: resolve(required(positionals[0], 'the image file or folder')), model: required(values.model, '--model'),
+        clicks: readClicks(required(values.clicks, '--clicks')), k: sliceOf(values.k), mask: values.mask ? resolve(values.mask) : undefined,
+        label: labelOf(values.label, '--label'), out: resolve(required(values.out, '--out')), device: deviceOf(values.device),
+      });
     case 'finetune':
       return finetune(studio, jobEvents, values);
     case 'stats':

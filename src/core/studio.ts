@@ -23,7 +23,7 @@ import { summaryOf } from './workspace/case-record';
 import { openUpload } from './workspace/uploads';
 import { correctedProvenance, maskAsLabels } from './workspace/corrected-case';
 import { appRoot, medsegHome } from './paths';
-import { ClickModels, refineSlice } from './interactive/refine-slice';
+import { ClickModels, refineFile, refineSlice } from './interactive/refine-slice';
 
 export interface StudioOptions {
   models?: Partial<ModelFolders>;
@@ -215,5 +215,6 @@ export function createStudio(options: StudioOptions = {}): StudioApi {
     evaluateVersions: (model) => evaluateVersions(folders, cases, model),
     maskStatistics,
     refineSlice: async (request) => refineSlice(await caseImage(request.caseId), request, clickModels),
+    refineFile: (request) => refineFile(request, clickModels),
   };
 }

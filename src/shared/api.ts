@@ -333,6 +333,30 @@ export interface RefineSliceResult {
   seconds: number;
 }
 
+/** AI clicks from files (the CLI): refines slice k of an image and writes the whole mask. */
+export interface RefineFileRequest {
+  input: string;
+  model: string;
+  clicks: SliceClick[];
+  /** Slice index (default 0). */
+  k?: number;
+  /** The current mask, a file on the image's grid; empty when absent. */
+  mask?: string;
+  label?: number;
+  /** The mask to write: the current one with slice k refined. */
+  out: string;
+  device?: Device;
+}
+
+export interface RefineFileResult {
+  model: string;
+  k: number;
+  seconds: number;
+  /** Voxels of the edited label in slice k after the refinement. */
+  sliceVoxels: number;
+  out: string;
+}
+
 /** Pushed to every connected page: progress of a segmentation, or a fine-tune job's new state. */
 export type StudioEvent =
   | { kind: 'progress'; jobId: string; done: number; total: number; message?: string }
@@ -380,6 +404,7 @@ export interface StudioApi {
   maskStatistics(request: MaskStatisticsRequest): Promise<MaskStatistics>;
   /** AI clicks: refines one slice of a case from clicks with a click-guided model. */
   refineSlice(request: RefineSliceRequest): Promise<RefineSliceResult>;
+  refineFile(request: RefineFileRequest): Promise<RefineFileResult>;
 }
 
 /** What each method takes, argument by argument: what a host checks before calling the engine. */
@@ -392,7 +417,7 @@ export const STUDIO_METHOD_ARGUMENTS = {
   cancelJob: ['string'], saveCase: ['request'], exportMask: ['request'],
   reviewCase: ['request'], addCase: ['request'], startFinetune: ['request'], finetuneJobs: [], modelVersions: ['string'],
   setCurrentVersion: ['string'], evaluateVersions: ['string'], maskStatistics: ['request'],
-  exportDicomSeg: ['request'], refineSlice: ['request'],
+  exportDicomSeg: ['request'], refineSlice: ['request'], refineFile: ['request'],
 } as const satisfies Record<keyof StudioApi, readonly ArgumentKind[]>;
 
 export const STUDIO_METHODS = Object.keys(STUDIO_METHOD_ARGUMENTS) as (keyof StudioApi)[];

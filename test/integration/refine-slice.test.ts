@@ -2,11 +2,12 @@
 // remove, the previous mask is carried, other labels and other slices are left alone, bad requests
 // are refused with messages a user can act on.
 import { expect, test } from 'vitest';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createStudio } from '../../src/core/studio';
-import { writeImage } from '../../src/core/io';
+import { readImage, writeImage } from '../../src/core/io';
 import { obliqueVolume, photo } from '../fixtures/volumes';
 import { writeClickModel } from '../fixtures/click-model';
 import { writeConvModel, testManifest } from '../fixtures/onnx-builder';
@@ -77,4 +78,31 @@ test('requests a user can get wrong are refused with what to do', async () => {
   await expect(studio.refineSlice({ ...base, clicks: [{ i: 20, j: 1, positive: true }] })).rejects.toThrow(/outside the 20×10 slice/);
   await expect(studio.refineSlice({ ...base, mask: new Uint8Array(5) })).rejects.toThrow(/must hold 200 labels/);
   await expect(studio.refineSlice({ ...base, label: 0 })).rejects.toThrow(/1–255/);
+});
+
+test('medseg refine: the current mask with one slice refined, written on the image grid', async () => {
+  const image = join(home, 'cli.nii.gz');
+  await writeImage(image, obliqueVolume({ size: [30, 20, 4] }));
+  const current = new Uint8Array(30 * 20 * 4);
+  current[0] = 1;                      // slice 0: another slice, kept
+  for (const j of [4, 5, 6]) current.fill(1, 2 * 600 + j * 30 + 4, 2 * 600 + j * 30 + 7); // slice 2 now: the test model keeps it
+  const mask = join(home, 'current.nii.gz');
+  await writeImage(mask, { ...obliqueVolume({ size: [30, 20, 4] }), pixelType: 'uint8', data: current });
+  writeFileSync(join(home, 'clicks.json'), JSON.stringify([{ i: 20, j: 12, positive: true }]));
+  const out = join(home, 'refined.nii.gz');
+  const r = spawnSync(process.execPath, ['bin/medseg.mjs', 'refine', image, '--model', 'click-grey', '--clicks', join(home, 'clicks.json'),
+    '--mask', mask, '--k', '2', '--out', out], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, MEDSEG_HOME: home } });
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  const result = JSON.parse(r.stdout);
+  expect(result).toMatchObject({ model: 'click-grey@1.0.0', k: 2, out });
+  const written = (await readImage(out)).data;
+  expect(written[0]).toBe(1);
+  expect(written[2 * 600 + 12 * 30 + 20]).toBe(1);
+  expect(written[2 * 600 + 5 * 30 + 5]).toBe(1);
+  expect(result.sliceVoxels).toBe(Array.from(written.subarray(1200, 1800)).filter((v) => v === 1).length);
+  const bad = spawnSync(process.execPath, ['bin/medseg.mjs', 'refine', image, '--model', 'click-grey', '--clicks', join(home, 'nope.json'), '--out', out],
+    { encoding: 'utf8', timeout: 60_000, env: { ...process.env, MEDSEG_HOME: home } });
+  expect(bad.status).toBe(1);
+  expect(bad.stderr).toMatch(/^medseg: Cannot read the clicks/);
 });

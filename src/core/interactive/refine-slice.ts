@@ -1,9 +1,11 @@
 // refineSlice, engine side: checks the request, keeps the click-guided model loaded between clicks
 // (loading a session costs more than a click may take), and hands the slice to the inference worker.
-import type { Device, RefineSliceRequest, RefineSliceResult, SliceClick } from '../../shared/api';
+import type { Device, RefineFileRequest, RefineFileResult, RefineSliceRequest, RefineSliceResult, SliceClick } from '../../shared/api';
 import { UserError } from '../../shared/errors';
 import type { VolumeImage } from '../../shared/image';
 import { loadModel, refineWithModel, type SegmentationModel } from '../inference';
+import { readImage, writeLabelmap } from '../io';
+import { readMaskOnGrid } from '../masks/evaluate-files';
 import { findModel, type ModelFolders } from '../training/model-registry';
 import { clickGuided } from './refine-pipeline';
 
@@ -56,7 +58,7 @@ function checkedClicks(clicks: unknown, width: number, height: number): SliceCli
   });
 }
 
-export async function refineSlice(image: VolumeImage, request: RefineSliceRequest, models: ClickModels): Promise<RefineSliceResult> {
+export async function refineSlice(image: VolumeImage, request: Omit<RefineSliceRequest, 'caseId'>, models: ClickModels): Promise<RefineSliceResult> {
   const started = performance.now();
   const [width, height, depth] = image.size;
   const { k, mask, label = 1, device = 'auto' } = request;
@@ -72,4 +74,19 @@ export async function refineSlice(image: VolumeImage, request: RefineSliceReques
   const slice = { data: image.data.slice(k * plane * components, (k + 1) * plane * components), width, height, components };
   const labels = await refineWithModel(model, { slice, current: mask ?? new Uint8Array(plane), clicks, label });
   return { mask: labels, model: ref, seconds: (performance.now() - started) / 1000 };
+}
+
+/** The CLI's refine: the mask file (or an empty one) with slice k refined, written and verified on the image's grid. */
+export async function refineFile(request: RefineFileRequest, models: ClickModels): Promise<RefineFileResult> {
+  const image = await readImage(request.input);
+  const [width, height, depth] = image.size;
+  const plane = width * height;
+  const k = request.k ?? 0;
+  const labelmap = request.mask ? await readMaskOnGrid(request.mask, image) : new Uint8Array(plane * depth);
+  const current = Number.isInteger(k) && k >= 0 && k < depth ? labelmap.slice(k * plane, (k + 1) * plane) : undefined;
+  const { mask, model, seconds } = await refineSlice(image, { ...request, k, mask: current }, models);
+  labelmap.set(mask, k * plane);
+  const label = request.label ?? 1;
+  const { out } = await writeLabelmap(request.out, labelmap, image);
+  return { model, k, seconds, sliceVoxels: mask.reduce((n, v) => n + (v === label ? 1 : 0), 0), out };
 }
