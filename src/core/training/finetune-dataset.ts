@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import { mkdir, writeFile } from 'node:fs/promises';
 import type { ModelManifest } from '../../shared/manifest';
 import type { VolumeImage } from '../../shared/image';
-import { Provenance } from '../../shared/provenance';
+import { isCorrection } from '../../shared/provenance';
 import { UserError } from '../../shared/errors';
 import { readImage, writeImage, writeLabelmap } from '../io';
 import type { CaseRecord, CaseStore } from '../workspace/case-store';
 
-/** How much more often a slice with human edits is drawn than one the user accepted as proposed. */
+/** How much more often a slice with corrections (hand edits or AI clicks) is drawn than one the user accepted as proposed. */
 export const HUMAN_EDITED_SLICE_WEIGHT = 3;
 
 export interface FinetuneDataset {
@@ -29,7 +29,7 @@ export function casesForModel(cases: CaseRecord[], modelId: string): CaseRecord[
 function sliceWeights(provenance: Uint8Array, image: VolumeImage): number[] {
   const perSlice = image.size[0] * image.size[1];
   return Array.from({ length: image.size[2] }, (_, k) =>
-    provenance.subarray(k * perSlice, (k + 1) * perSlice).includes(Provenance.Human) ? HUMAN_EDITED_SLICE_WEIGHT : 1);
+    provenance.subarray(k * perSlice, (k + 1) * perSlice).some(isCorrection) ? HUMAN_EDITED_SLICE_WEIGHT : 1);
 }
 
 export async function writeFinetuneDataset(dir: string, store: CaseStore, manifest: ModelManifest): Promise<FinetuneDataset> {

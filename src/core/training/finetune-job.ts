@@ -56,7 +56,7 @@ function versionManifest(parent: ModelManifest, version: string, parentRef: stri
   return {
     ...rest, version, parent: parentRef,
     training: {
-      data: `${trainCases.length} reviewed workspace case(s), ${editedSlices} slice(s) with human edits weighted ×${HUMAN_EDITED_SLICE_WEIGHT}; ` +
+      data: `${trainCases.length} reviewed workspace case(s), ${editedSlices} slice(s) with corrections (hand edits or AI clicks) weighted ×${HUMAN_EDITED_SLICE_WEIGHT}; ` +
         `validated on ${heldOutCases.length} held-out case(s)`,
       fineTunedFrom: parentRef, trainCases, heldOutCases,
     },

@@ -9,7 +9,7 @@ import { renderLabelSliceRGBA, type LabelColors } from './label-rendering';
 import { sliceCount, sliceView, type Orientation, type SliceLayout, type SliceRect, type SliceView, type VoxelBox, wholeBox } from './slices';
 
 export { Provenance, type ProvenanceValue } from '../../shared/provenance';
-import { Provenance, type ProvenanceValue } from '../../shared/provenance';
+import { isCorrection, Provenance, type ProvenanceValue } from '../../shared/provenance';
 
 export type ChangeSource = 'edit' | 'model' | 'history' | 'load';
 
@@ -29,7 +29,7 @@ export interface LabelmapWriteRecorder {
 export interface ApplyModelResultOptions {
   /** Region the result covers (its size is the box's); the whole volume when absent. */
   box?: VoxelBox;
-  /** Leave voxels a person has edited as they are (default true): a re-run never undoes a correction. */
+  /** Leave voxels a person corrected (by hand or with AI clicks) as they are (default true): a re-run never undoes a correction. */
   keepHumanEdits?: boolean;
 }
 
@@ -192,7 +192,7 @@ export class Labelmap {
         let index = this.index(box.i0, j, k);
         for (let i = box.i0; i <= box.i1; i++, index++, r++) {
           const proposed = result[r];
-          if (keepHuman && prov[index] === Provenance.Human) continue;
+          if (keepHuman && isCorrection(prov[index])) continue;
           if (proposed === 0 && labels[index] === 0) continue;
           if (this.write(index, i, j, k, proposed, Provenance.Model)) changed++;
         }
