@@ -28,9 +28,9 @@ describe('modality families', () => {
     expect(modelMismatch(model('odd', 'ultrasound'), volume('CT', [0]))).toBeNull(); // nothing to go on: no question
   });
 
-  test("the image's models come first, in their order", () => {
+  test("the image's models come first, those for the plain modality before variants", () => {
     const models = [model('lung', 'CT (8-bit windowed slices)'), model('polyp', 'endoscopy'), model('liver', 'CT')];
-    expect(modelsFor(models, 'CT').matching.map((m) => m.id)).toEqual(['lung', 'liver']);
+    expect(modelsFor(models, 'CT').matching.map((m) => m.id)).toEqual(['liver', 'lung']); // plain "CT" first
     expect(modelsFor(models, 'CT').others.map((m) => m.id)).toEqual(['polyp']);
     expect(modelsFor(models, 'unknown').matching).toEqual([]);
   });

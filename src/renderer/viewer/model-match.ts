@@ -37,8 +37,14 @@ export function modelMismatch(model: Pick<ModelSummary, 'manifest'>, image: Pick
     + 'A model run on another kind of image labels the wrong tissue (a CT liver model paints muscle on MRI).';
 }
 
-/** Models for the image's family first (in their order), then the rest. */
+/**
+ * Models for the image's family first, then the rest. Among the first, those named for the plain
+ * modality ("CT") come before variants ("CT (8-bit windowed slices)"), so a CT opens on a model
+ * made for CT in Hounsfield units rather than on the first name in the alphabet.
+ */
 export function modelsFor<M extends Pick<ModelSummary, 'manifest'>>(models: readonly M[], family: ModalityFamily): { matching: M[]; others: M[] } {
-  const matching = models.filter((m) => family !== 'unknown' && modelFamily(m.manifest.modality) === family);
+  const plain = (m: M) => (m.manifest.modality.trim().toUpperCase() === family.toUpperCase() ? 0 : 1);
+  const matching = models.filter((m) => family !== 'unknown' && modelFamily(m.manifest.modality) === family)
+    .sort((a, b) => plain(a) - plain(b));
   return { matching, others: models.filter((m) => !matching.includes(m)) };
 }
