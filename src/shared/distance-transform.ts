@@ -3,9 +3,6 @@
 // anisotropic pixels. Used for shape-based interpolation between slices (editor) and by the simulated
 // clicker of the interactive protocol (engine).
 
-/** Pixel value for "no foreground in reach": distances to an empty mask. */
-export const NO_FOREGROUND = Number.POSITIVE_INFINITY;
-
 /**
  * 1D squared distance transform of `f` (stride `stride` from `offset`, `n` samples `step` apart):
  * d(p) = min_q ((p-q)·step)² + f(q). Infinite samples are no parabola at all, which keeps the
@@ -50,7 +47,7 @@ function squaredDistance1D(
  * Squared distance from each pixel to the nearest pixel where `isForeground` holds (0 on those,
  * Infinity when there are none). Row-major, `width` x `height`, spacing [along width, along height].
  */
-export function squaredDistanceTransform2D(
+function squaredDistanceTransform2D(
   width: number, height: number, isForeground: (p: number) => boolean, spacing: readonly [number, number] = [1, 1],
 ): Float64Array {
   const grid = new Float64Array(width * height);

@@ -38,7 +38,7 @@ function httpStudio(token: string): StudioApi {
   return Object.fromEntries(STUDIO_METHODS.map((m) => [m, (...args: unknown[]) => call(m, args)])) as unknown as StudioApi;
 }
 
-export function studioClient(): StudioApi {
+function studioClient(): StudioApi {
   if (window.studio) return window.studio;
   return httpStudio(accessToken());
 }

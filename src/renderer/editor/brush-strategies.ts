@@ -163,7 +163,7 @@ function forEachVoxelInCapsule(
 }
 
 /** Bresenham: the 8-connected pixels from (u0, v0) to (u1, v1), both included. */
-export function forEachPixelOnLine(u0: number, v0: number, u1: number, v1: number, visit: (u: number, v: number) => void): void {
+function forEachPixelOnLine(u0: number, v0: number, u1: number, v1: number, visit: (u: number, v: number) => void): void {
   const du = Math.abs(u1 - u0), dv = -Math.abs(v1 - v0);
   const stepU = u0 < u1 ? 1 : -1, stepV = v0 < v1 ? 1 : -1;
   let error = du + dv;

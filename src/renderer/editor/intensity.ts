@@ -15,7 +15,7 @@ export interface IntensityRange {
 }
 
 /** Intensity of voxel `index`, the channel mean for multi-component images. */
-export function intensityAt(image: IntensitySource, index: number): number {
+function intensityAt(image: IntensitySource, index: number): number {
   const components = image.components ?? 1;
   if (components === 1) return image.data[index];
   let sum = 0;

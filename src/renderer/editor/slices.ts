@@ -9,7 +9,6 @@ import type { Vec3 } from '../../shared/geometry';
 
 export type Orientation = 'axial' | 'coronal' | 'sagittal';
 
-export const ORIENTATIONS: readonly Orientation[] = ['axial', 'coronal', 'sagittal'];
 
 /** Index axes (0=i, 1=j, 2=k) behind a slice's u, v and normal directions. */
 export interface SliceAxes {
@@ -77,7 +76,7 @@ export interface SliceView {
   voxelIndex(u: number, v: number): number;
 }
 
-export function axisStrides(size: readonly [number, number, number]): [number, number, number] {
+function axisStrides(size: readonly [number, number, number]): [number, number, number] {
   return [1, size[0], size[0] * size[1]];
 }
 

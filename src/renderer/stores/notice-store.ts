@@ -16,7 +16,7 @@ export function messageOf(e: unknown): string {
   return text.replace(/^(Error|UserError):\s*/, '') || 'Something went wrong.';
 }
 
-export const MAX_NOTICES = 3;
+const MAX_NOTICES = 3;
 const LIFETIME_MS: Record<Notice['kind'], number> = { info: 5000, warning: 9000, error: 0 };
 
 export const useNoticeStore = defineStore('notices', () => {
