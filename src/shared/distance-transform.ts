@@ -47,7 +47,7 @@ function squaredDistance1D(
  * Squared distance from each pixel to the nearest pixel where `isForeground` holds (0 on those,
  * Infinity when there are none). Row-major, `width` x `height`, spacing [along width, along height].
  */
-function squaredDistanceTransform2D(
+export function squaredDistanceTransform2D(
   width: number, height: number, isForeground: (p: number) => boolean, spacing: readonly [number, number] = [1, 1],
 ): Float64Array {
   const grid = new Float64Array(width * height);
