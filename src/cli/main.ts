@@ -22,6 +22,7 @@ const USAGE = `usage:
   medseg cases review <case id> [--split train|validation] [--undo] [--workspace DIR]
   medseg stats <mask> [--image <image>]          (per label: volume in mL, intensities, RECIST diameters)
   medseg refine <file|folder> --model <id> --clicks clicks.json [--mask current] [--k K] [--label N] --out <mask>
+  medseg doctor                                  (execution providers, CUDA libraries found/missing, GPU, fixes)
   medseg finetune --model <id> [--workspace DIR] [--epochs N] [--lr 0.0003] [--freeze-batchnorm] [--device auto|cpu|cuda]`;
 
 class UsageError extends Error {}
@@ -188,6 +189,8 @@ async function run(studio: StudioApi, jobEvents: Map<string, (job: FinetuneJob) 
       return finetune(studio, jobEvents, values);
     case 'stats':
       return studio.maskStatistics({ mask: resolve(required(positionals[0], 'the mask file')), input: values.image ? resolve(values.image) : undefined });
+    case 'doctor':
+      return studio.probeDevices();
     default:
       throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
   }

@@ -8,6 +8,7 @@ import { UserError } from '../shared/errors';
 import { readImage, writeLabelmap, type LoadedImage } from './io';
 import { loadModel, segmentVolume } from './inference';
 import { segmentFiles } from './inference/segment-files';
+import { doctorReport } from './inference/execution-provider';
 import { evaluateFolders, evaluatePair, readMaskOnGrid } from './masks/evaluate-files';
 import { importModel } from './training/model-import';
 import { countLabels } from './masks/label-counts';
@@ -216,5 +217,6 @@ export function createStudio(options: StudioOptions = {}): StudioApi {
     maskStatistics,
     refineSlice: async (request) => refineSlice(await caseImage(request.caseId), request, clickModels),
     refineFile: (request) => refineFile(request, clickModels),
+    probeDevices: () => doctorReport(folders.shipped),
   };
 }

@@ -4,6 +4,7 @@
 import type { ImageInfo, VolumeImage } from './image';
 import type { LabelDefinition, ModelManifest } from './manifest';
 import type { SegmentStatistics } from './segment-statistics';
+import type { DeviceReport } from './device-report';
 
 export type Device = 'auto' | 'cpu' | 'cuda';
 
@@ -405,6 +406,8 @@ export interface StudioApi {
   /** AI clicks: refines one slice of a case from clicks with a click-guided model. */
   refineSlice(request: RefineSliceRequest): Promise<RefineSliceResult>;
   refineFile(request: RefineFileRequest): Promise<RefineFileResult>;
+  /** Execution providers, CUDA libraries found or missing, driver, GPU, and the commands that fix what is missing. */
+  probeDevices(): Promise<DeviceReport>;
 }
 
 /** What each method takes, argument by argument: what a host checks before calling the engine. */
@@ -417,7 +420,7 @@ export const STUDIO_METHOD_ARGUMENTS = {
   cancelJob: ['string'], saveCase: ['request'], exportMask: ['request'],
   reviewCase: ['request'], addCase: ['request'], startFinetune: ['request'], finetuneJobs: [], modelVersions: ['string'],
   setCurrentVersion: ['string'], evaluateVersions: ['string'], maskStatistics: ['request'],
-  exportDicomSeg: ['request'], refineSlice: ['request'], refineFile: ['request'],
+  exportDicomSeg: ['request'], refineSlice: ['request'], refineFile: ['request'], probeDevices: [],
 } as const satisfies Record<keyof StudioApi, readonly ArgumentKind[]>;
 
 export const STUDIO_METHODS = Object.keys(STUDIO_METHOD_ARGUMENTS) as (keyof StudioApi)[];

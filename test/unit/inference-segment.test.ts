@@ -130,7 +130,15 @@ describe('execution providers', () => {
     if (ct.provider === 'cuda') return; // this machine has CUDA
     const error = await loadModel(ctPath, { device: 'cuda', intraOpNumThreads: THREADS }).catch((e) => e);
     expect(error).toBeInstanceOf(UserError);
-    expect(error.message).toMatch(/^CUDA is not available on this machine: .+; use --device cpu or run `npm run setup:cuda` on a machine with an NVIDIA GPU$/);
+    expect(error.message).toMatch(/^CUDA is not available: missing .+; looked in .+; to fix: .+\. Use --device cpu \(or auto\) to run on the CPU; `medseg doctor` shows the full report\.$/);
+  });
+
+  test("'auto' says it fell back once per process, not on every load", async () => {
+    if (ct.provider === 'cuda') return; // this machine has CUDA
+    const again = await loadModel(ctPath, { intraOpNumThreads: THREADS });
+    expect(again.provider).toBe('cpu');
+    expect(again.providerNote).toBeUndefined();
+    await again.close();
   });
 
   test('a model without a manifest fails before any worker starts', async () => {

@@ -10,13 +10,14 @@ import type { VolumeImage } from '../../shared/image';
 import type { ModelManifest } from '../../shared/manifest';
 import { WorkerClient } from '../worker-rpc';
 import { readManifest } from './onnx-metadata';
+import { chooseExecutionProvider, fallbackNoteOnce } from './execution-provider';
 import type { InferenceWorkerApi, JobStart, LoadRequest, LoadedSession } from './inference-worker';
 import type { RefineJob } from '../interactive/refine-pipeline';
 
 export { readManifest, embedManifest, readOnnxMetadata, writeOnnxMetadata } from './onnx-metadata';
 
 export interface LoadModelOptions {
-  /** 'auto' (default): CUDA when it loads, else CPU with a note saying why. */
+  /** 'auto' (default): CUDA when it loads, else CPU with a note saying why (once per process). */
   device?: Device;
   /** ONNX Runtime intra-op threads; default os.availableParallelism(). */
   intraOpNumThreads?: number;
@@ -181,14 +182,16 @@ function sliceRange(slices: SegmentOptions['slices'], depth: number): [number, n
 export async function loadModel(onnxPath: string, options: LoadModelOptions = {}): Promise<SegmentationModel> {
   const path = resolve(onnxPath);
   const manifest = await readManifest(path);
+  const provider = await chooseExecutionProvider(options.device ?? 'auto');
   const client = new WorkerClient<InferenceWorkerApi>(workerUrl());
   const request: LoadRequest = {
-    path, manifest, device: options.device ?? 'auto',
+    path, manifest, device: provider.request,
     ...(options.intraOpNumThreads ? { intraOpNumThreads: options.intraOpNumThreads } : {}),
   };
   try {
-    const session = await client.remote.load(request);
-    return new OnnxSegmentationModel(path, manifest, client, session, request);
+    const { providerNote, ...session } = await client.remote.load(request);
+    const note = fallbackNoteOnce(provider.note ?? providerNote);
+    return new OnnxSegmentationModel(path, manifest, client, note ? { ...session, providerNote: note } : session, request);
   } catch (e) {
     await client.terminate().catch(() => undefined);
     throw workerFailure(e);

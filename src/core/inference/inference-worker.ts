@@ -96,12 +96,12 @@ async function openSession(request: LoadRequest): Promise<{ session: ort.Inferen
   if (request.device === 'cuda') {
     await cpuSession.release();
     throw new UserError(
-      `CUDA is not available on this machine: ${cudaReason}; use --device cpu or run \`npm run setup:cuda\` on a machine with an NVIDIA GPU`,
+      `CUDA did not load although its libraries were found: ${cudaReason}. Use --device cpu; \`medseg doctor\` runs a CUDA load test and says what to fix.`,
     );
   }
   return {
     session: cpuSession, provider: 'cpu',
-    note: `CUDA is not available (${cudaReason}); ran on CPU. Run \`npm run setup:cuda\` on a machine with an NVIDIA GPU to use it.`,
+    note: `CUDA did not load (${cudaReason}); ran on CPU. \`medseg doctor\` runs a CUDA load test and says what to fix.`,
   };
 }
 
