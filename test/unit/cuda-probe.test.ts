@@ -9,6 +9,7 @@ import { CUDA_LIBRARIES, CUDA_PROVIDER_PACKAGE, PROVIDER_MARKER } from '../../sr
 import { parseLdconfigCache } from '../../src/core/inference/library-search';
 import { chooseExecutionProvider, cudaUnavailableMessage, fallbackNoteOnce } from '../../src/core/inference/execution-provider';
 import { isUserError } from '../../src/shared/errors';
+import { cudaErrorText } from '../../src/core/inference/cuda-error-text';
 
 const root = mkdtempSync(join(tmpdir(), 'medseg-probe-'));
 function folder(name: string, files: string[] = []): string {
@@ -135,4 +136,10 @@ test('the ld.so cache is read as the loader reads it: first entry of a name, thi
     '\tlibfoo.so.1 (libc6) => /usr/lib32/libfoo.so.1',
   ].join('\n'));
   expect([...cache]).toEqual([['libcudart.so.13', '/usr/local/cuda-13.0/lib/libcudart.so.13']]);
+});
+
+test("ONNX Runtime's CUDA errors are cut down to what a person can act on", () => {
+  const ort = '/onnxruntime_src/onnxruntime/core/providers/cuda/cuda_call.cc:154 std::conditional_t<THRW, void, onnxruntime::common::Status> onnxruntime::CudaCall(ERRTYPE, const char*, const char*, SUCCTYPE, const char*, const char*, int) [with ERRTYPE = cudaError; bool THRW = true] /onnxruntime_src/onnxruntime/core/providers/cuda/cuda_call.cc:146 std::conditional_t<THRW, void, onnxruntime::common::Status> [with ERRTYPE = cudaError] CUDA failure 35: CUDA driver version is insufficient for CUDA runtime version ; GPU=-1 ; hostname=vm ; file=/onnxruntime_src/onnxruntime/core/providers/cuda/cuda_execution_provider.cc ; line=345 ; expr=cudaSetDevice(info_.device_id); \n\n';
+  expect(cudaErrorText(ort)).toBe('CUDA failure 35: CUDA driver version is insufficient for CUDA runtime version (in cudaSetDevice(info_.device_id))');
+  expect(cudaErrorText('OrtSessionOptionsAppendExecutionProvider_Cuda: Failed to load shared library\nmore')).toBe('OrtSessionOptionsAppendExecutionProvider_Cuda: Failed to load shared library');
 });

@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { cudaErrorText } from './cuda-error-text';
 
 const CHILD = `
 const ort = require(process.env.MEDSEG_ORT);
@@ -51,8 +52,7 @@ export async function cudaLoadTest(modelPath: string, timeoutMs = 120_000): Prom
       try {
         const result = JSON.parse(stdout) as { ok: boolean; message?: string };
         if (result.ok) return resolvePromise({ ok: true, message: 'a CUDA session ran a convolution' });
-        const first = (result.message ?? '').split('\n')[0].slice(0, 300);
-        return resolvePromise({ ok: false, message: loaderLine(stderr) ?? first });
+        return resolvePromise({ ok: false, message: loaderLine(stderr) ?? cudaErrorText(result.message ?? '') });
       } catch {
         const how = signal ? `was killed (${signal}${signal === 'SIGKILL' ? ', timed out' : ''})` : `exited with code ${code}`;
         return resolvePromise({ ok: false, message: `the CUDA load test ${how}: ${stderr.trim().split('\n').pop() ?? ''}`.trim() });

@@ -5,6 +5,7 @@
 import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import { serveWorker, Transfer } from '../worker-rpc';
+import { cudaErrorText } from './cuda-error-text';
 import { UserError } from '../../shared/errors';
 import type { ModelManifest } from '../../shared/manifest';
 import { channelMapping } from '../imaging/intensity-preprocessing';
@@ -89,7 +90,7 @@ async function openSession(request: LoadRequest): Promise<{ session: ort.Inferen
   try {
     return { session: await createSession(request.path, ['cuda'], threads), provider: 'cuda' };
   } catch (e) {
-    cudaReason = firstLine(e);
+    cudaReason = cudaErrorText(e instanceof Error ? e.message : String(e));
   }
   // A model CPU cannot load either is the model's fault, not CUDA's: report that.
   const cpuSession = await cpu();
