@@ -13,6 +13,7 @@ import { appRoot, medsegHome } from '../src/core/paths';
 import { dice } from '../src/core/masks/metrics';
 import { editorBench } from './bench/editor-bench';
 import { workspaceBench } from './bench/workspace-bench';
+import { cudaBench } from './bench/cuda-bench';
 
 const THREADS = 2;
 const SHARED_DATA = join(appRoot(), '..', 'shared', 'data');
@@ -83,7 +84,7 @@ async function main() {
   const config = (liver.manifest.training?.config ?? { name: liver.manifest.architecture }) as Record<string, unknown>;
 
   log('inference: PyTorch eager vs ONNX Runtime');
-  const inference = await inferenceBench(config);
+  const inference: Record<string, unknown> = await inferenceBench(config);
   log('io: NIfTI 512x512x200');
   const io: Record<string, unknown> = await niftiBench();
   const segment: Record<string, unknown> = {};
@@ -103,6 +104,8 @@ async function main() {
     // The label NIfTI's voxels follow the series but its header does not: compare voxel by voxel.
     segment.liverDiceVsDatasetLabel = +dice(result.labelmap, truth.data, undefined).toFixed(4);
     segment.liverDiceNote = '3D-IRCADb patient 1 is the training patient (90 % of its slices were trained on)';
+    log('segment on CUDA, when this machine has it');
+    Object.assign(inference, await cudaBench(liver.path, image, { labelmap: result.labelmap, msPerSlice: segment.msPerSlice as number }));
   } else {
     io.readDicomSeriesSeconds = 'skipped: no ../shared/data';
     segment.volumeSeconds = 'skipped: no ../shared/data';
