@@ -116,10 +116,21 @@ export interface FolderMetrics {
   unmatched: string[];
 }
 
+/**
+ * A manifest given at import: only what the ONNX file cannot tell is needed (preprocessing, output
+ * activation and labels); channels and a fixed size come from the graph, id from the file name,
+ * version defaults to 1.0.0. Anything given must agree with the graph.
+ */
+export type ManifestDraft = Partial<Omit<ModelManifest, 'input' | 'preprocessing' | 'output'>> & {
+  input?: Partial<ModelManifest['input']>;
+  preprocessing?: Partial<ModelManifest['preprocessing']>;
+  output?: Partial<ModelManifest['output']>;
+};
+
 export interface ImportModelRequest {
   file: string;
   /** Manifest for a foreign ONNX without one (or to replace the embedded one). */
-  manifest?: ModelManifest;
+  manifest?: ManifestDraft;
 }
 
 /** A case: one source image and the user's work on it, kept in the workspace. */
