@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { probeDevices, cudaLoadable } from '../../src/core/inference/cuda-probe';
 import { CUDA_LIBRARIES, CUDA_PROVIDER_PACKAGE, PROVIDER_MARKER } from '../../src/core/inference/cuda-provider-build';
 import { parseLdconfigCache } from '../../src/core/inference/library-search';
-import { chooseExecutionProvider, cudaUnavailableMessage, fallbackNoteOnce } from '../../src/core/inference/execution-provider';
+import { chooseExecutionProvider, cudaUnavailableMessage } from '../../src/core/inference/execution-provider';
 import { isUserError } from '../../src/shared/errors';
 import { cudaErrorText } from '../../src/core/inference/cuda-error-text';
 
@@ -97,12 +97,6 @@ describe('the execution-provider choice', () => {
     expect(auto.request).toBe('cpu');
     expect(auto.note).toMatch(/^CUDA is not available \(missing the CUDA execution provider .*libcublasLt\.so\.13.*\); ran on CPU\. `medseg doctor` says what to install\.$/);
     expect(await chooseExecutionProvider('cpu', () => Promise.reject(new Error('cpu must not probe')))).toEqual({ request: 'cpu' });
-  });
-
-  test('the fallback is said once per process', () => {
-    expect(fallbackNoteOnce(undefined)).toBeUndefined();
-    expect(fallbackNoteOnce('CUDA is not available')).toBe('CUDA is not available');
-    expect(fallbackNoteOnce('CUDA is not available')).toBeUndefined();
   });
 });
 

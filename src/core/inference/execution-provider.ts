@@ -1,7 +1,8 @@
 // The execution-provider choice, made before a model's worker is started: 'cpu' is CPU; 'cuda' is
 // CUDA or an error that lists what is missing; 'auto' tries CUDA only when the probe found everything
 // it needs (a load that cannot work would only print ONNX Runtime's native error), and otherwise runs
-// on CPU and says so once per process, not on every model load.
+// on CPU with a note saying why. Each result carries the note; saying it once is the host's part
+// (the CLI loads one model per command, the app's panel shows it on the first run only).
 import type { Device } from '../../shared/api';
 import type { DeviceReport } from '../../shared/device-report';
 import { UserError } from '../../shared/errors';
@@ -10,7 +11,6 @@ import { loadTestModel } from './cuda-load-test';
 import type { DeviceRequest } from './inference-worker';
 
 let probed: Promise<DeviceReport> | null = null;
-let fallbackNoted = false;
 
 /** The probe's last answer (file checks only: cheap, and the machine does not change under a process). */
 export function currentDevices(refresh = false): Promise<DeviceReport> {
@@ -36,13 +36,6 @@ export function cudaUnavailableMessage(report: DeviceReport): string {
   const where = report.searched.length ? `; looked in ${report.searched.join(', ')}` : '';
   const fixes = report.fixes.length ? `; to fix: ${report.fixes.map((f) => f.replace(/\s+#.*$/, '')).join(' ; ')}` : '';
   return `CUDA is not available: missing ${listMissing(report)}${where}${fixes}. Use --device cpu (or auto) to run on the CPU; \`medseg doctor\` shows the full report.`;
-}
-
-/** The note of a CUDA fallback, the first time in this process; undefined after that. */
-export function fallbackNoteOnce(note: string | undefined): string | undefined {
-  if (!note || fallbackNoted) return undefined;
-  fallbackNoted = true;
-  return note;
 }
 
 /** What the inference worker is asked to load on, and the note to pass on when CUDA was skipped. */

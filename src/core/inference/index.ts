@@ -10,14 +10,14 @@ import type { VolumeImage } from '../../shared/image';
 import type { ModelManifest } from '../../shared/manifest';
 import { WorkerClient } from '../worker-rpc';
 import { readManifest } from './onnx-metadata';
-import { chooseExecutionProvider, fallbackNoteOnce } from './execution-provider';
+import { chooseExecutionProvider } from './execution-provider';
 import type { InferenceWorkerApi, JobStart, LoadRequest, LoadedSession } from './inference-worker';
 import type { RefineJob } from '../interactive/refine-pipeline';
 
 export { readManifest, embedManifest, readOnnxMetadata, writeOnnxMetadata } from './onnx-metadata';
 
 export interface LoadModelOptions {
-  /** 'auto' (default): CUDA when it loads, else CPU with a note saying why (once per process). */
+  /** 'auto' (default): CUDA when it loads, else CPU with a note saying why. */
   device?: Device;
   /** ONNX Runtime intra-op threads; default os.availableParallelism(). */
   intraOpNumThreads?: number;
@@ -189,8 +189,8 @@ export async function loadModel(onnxPath: string, options: LoadModelOptions = {}
     ...(options.intraOpNumThreads ? { intraOpNumThreads: options.intraOpNumThreads } : {}),
   };
   try {
-    const { providerNote, ...session } = await client.remote.load(request);
-    const note = fallbackNoteOnce(provider.note ?? providerNote);
+    const session = await client.remote.load(request);
+    const note = provider.note ?? session.providerNote;
     return new OnnxSegmentationModel(path, manifest, client, note ? { ...session, providerNote: note } : session, request);
   } catch (e) {
     await client.terminate().catch(() => undefined);
