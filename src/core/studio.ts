@@ -85,7 +85,8 @@ export function createStudio(options: StudioOptions = {}): StudioApi {
   return {
     // A full read, not a header-only one: `info` is how users check that a file is whole.
     async imageInfo(path) {
-      return imageInfo(await readImage(path));
+      const image = await readImage(path);
+      return { ...imageInfo(image), warnings: image.warnings };
     },
 
     listModels: () => listModels(folders),

@@ -6,12 +6,16 @@
 //   worker:  const handlers = { read(path: string) { … } };  serveWorker(handlers);
 //            export type IoWorkerApi = typeof handlers;
 //   caller:  const client = new WorkerClient<IoWorkerApi>(url);  await client.remote.read('/a.nii');
-//            await client.transferring([buffer]).begin(…);   // moves `buffer` instead of copying it
+//            await client.calling({ transfer: [buffer] }).begin(…);   // moves `buffer`, not a copy
+//            await client.calling({ onProgress }).read(…);   // the handler's reportProgress(…) calls
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Worker, parentPort, type TransferListItem } from 'node:worker_threads';
 import { isUserError, UserError } from '../shared/errors';
 
 interface Request { id: number; method: string; args: unknown[] }
 interface Response { id: number; result?: unknown; error?: { message: string; userFacing: boolean } }
+/** Sent by reportProgress while a call runs; any number of them before its Response. */
+interface Progress { id: number; progress: unknown }
 /** Sent once by serveWorker: until then a failure means the worker could not start at all. */
 interface Ready { ready: true }
 
@@ -38,11 +42,30 @@ export class WorkerStartError extends Error {
   }
 }
 
+export interface CallOptions {
+  /** ArrayBuffers of the arguments to move to the worker instead of copying. */
+  transfer?: TransferListItem[];
+  /** Receives what the handler passes to reportProgress, in order, before the call settles. */
+  onProgress?: (progress: any) => void;
+}
+
+/** Which request the running handler serves (handlers of different requests may interleave at awaits). */
+const currentRequest = new AsyncLocalStorage<number>();
+
+/**
+ * Inside a handler: send `progress` to the caller's onProgress. Posted at once, even from a loop that
+ * blocks this thread (worker messages do not wait for its event loop).
+ */
+export function reportProgress(progress: unknown): void {
+  const id = currentRequest.getStore();
+  if (id !== undefined && parentPort) parentPort.postMessage({ id, progress } satisfies Progress);
+}
+
 /** Inside a worker: answer requests with the given handlers. */
 export function serveWorker(handlers: WorkerHandlers): void {
   if (!parentPort) throw new Error('serveWorker must run inside a worker thread');
   const port = parentPort;
-  port.on('message', async ({ id, method, args }: Request) => {
+  port.on('message', ({ id, method, args }: Request) => currentRequest.run(id, async () => {
     try {
       const handler = Object.hasOwn(handlers, method) ? handlers[method] : undefined;
       if (!handler) throw new Error(`worker has no method ${method}`);
@@ -53,7 +76,7 @@ export function serveWorker(handlers: WorkerHandlers): void {
       const message = e instanceof Error ? e.message : String(e);
       port.postMessage({ id, error: { message, userFacing: isUserError(e) } } satisfies Response);
     }
-  });
+  }));
   port.postMessage({ ready: true } satisfies Ready);
 }
 
@@ -79,19 +102,19 @@ export class WorkerClient<H extends WorkerHandlers> {
   private worker: Worker | null = null;
   private ready = false;
   private nextId = 1;
-  private pending = new Map<number, { resolve: (v: any) => void; reject: (e: Error) => void }>();
+  private pending = new Map<number, { resolve: (v: any) => void; reject: (e: Error) => void; onProgress?: (p: any) => void }>();
 
   /** The worker's handlers, called as if they were local async functions. */
-  readonly remote: WorkerProxy<H> = this.transferring([]);
+  readonly remote: WorkerProxy<H> = this.calling({});
 
   constructor(private readonly url: URL) {}
 
-  /** The same proxy, moving `transfer` (ArrayBuffers of the arguments) to the worker instead of copying. */
-  transferring(transfer: TransferListItem[]): WorkerProxy<H> {
+  /** The same proxy, with buffers to move and a progress listener for the calls made through it. */
+  calling(options: CallOptions): WorkerProxy<H> {
     return new Proxy({} as WorkerProxy<H>, {
       // Not thenable: `await client.remote` must not turn into a call of a method named "then".
       get: (_, method) => (typeof method === 'string' && method !== 'then'
-        ? (...args: unknown[]) => this.request(method, args, transfer)
+        ? (...args: unknown[]) => this.request(method, args, options)
         : undefined),
     });
   }
@@ -111,8 +134,9 @@ export class WorkerClient<H extends WorkerHandlers> {
     }
     this.ready = false;
     worker.unref();
-    worker.on('message', (msg: Response | Ready) => {
+    worker.on('message', (msg: Response | Progress | Ready) => {
       if ('ready' in msg) this.ready = true;
+      else if ('progress' in msg) this.pending.get(msg.id)?.onProgress?.(msg.progress);
       else this.settle(msg);
     });
     worker.on('error', (e) => this.failAll(this.ready ? e : new WorkerStartError(e.message)));
@@ -124,7 +148,7 @@ export class WorkerClient<H extends WorkerHandlers> {
     return worker;
   }
 
-  private request(method: string, args: unknown[], transfer: TransferListItem[]): Promise<any> {
+  private request(method: string, args: unknown[], { transfer = [], onProgress }: CallOptions): Promise<any> {
     const id = this.nextId++;
     try {
       this.worker ??= this.start();
@@ -133,7 +157,7 @@ export class WorkerClient<H extends WorkerHandlers> {
     }
     if (this.pending.size === 0) this.worker.ref();
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      this.pending.set(id, { resolve, reject, onProgress });
       this.worker!.postMessage({ id, method, args } satisfies Request, transfer);
     });
   }

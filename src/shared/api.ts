@@ -375,7 +375,8 @@ export type StudioEvent =
   | { kind: 'finetune'; job: FinetuneJob };
 
 export interface StudioApi {
-  imageInfo(path: string): Promise<ImageInfo>;
+  /** Geometry and type of an image, with what the user should know about how it read (bad spacing, …). */
+  imageInfo(path: string): Promise<ImageInfo & { warnings: string[] }>;
   listModels(): Promise<ModelSummary[]>;
   segment(request: SegmentRequest): Promise<SegmentResult>;
   segmentBatch(request: BatchSegmentRequest): Promise<BatchSegmentResult>;

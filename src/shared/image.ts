@@ -43,3 +43,14 @@ export function imageInfo(image: VolumeImage): ImageInfo {
 export function voxelCount(g: Geometry): number {
   return g.size[0] * g.size[1] * g.size[2];
 }
+
+/**
+ * How far a read has come: DICOM headers scanned (files of the folder), then the series decoded
+ * (files of the chosen series; one step, as the decoder reports nothing on the way); one file for
+ * any other image.
+ */
+export interface ReadProgress {
+  phase: 'scanning' | 'decoding';
+  done: number;
+  total: number;
+}

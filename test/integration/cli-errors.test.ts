@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { writeImage } from '../../src/core/io';
 import { dicomWithoutPixels, hasDcmtk } from '../fixtures/dicom-without-pixels';
 
@@ -35,6 +36,13 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'corrupt.nii.gz'), corrupt);
   writeFileSync(join(dir, 'notes.txt'), 'this is not an image\n');
   writeFileSync(join(dir, 'fake.nii'), 'neither is this, despite its name\n');
+  // A compressed MetaImage of garbage: ITK alone reads it as an all-zero volume and exits 0.
+  const mha = 'ObjectType = Image\nNDims = 3\nDimSize = 16 16 4\nElementSpacing = 1 1 2\nElementType = MET_SHORT\nCompressedData = True\nCompressedDataSize = 600\nElementDataFile = LOCAL\n';
+  writeFileSync(join(dir, 'garbage.mha'), Buffer.concat([Buffer.from(mha), Buffer.from(new Uint8Array(600).map((_, i) => (i * 37) % 256))]));
+  // A NIfTI whose pixdim is NaN along k: ITK alone gives 1 mm silently.
+  const raw = gunzipSync(good);
+  new DataView(raw.buffer, raw.byteOffset, raw.byteLength).setFloat32(88, Number.NaN, true);
+  writeFileSync(join(dir, 'nan-spacing.nii.gz'), gzipSync(raw));
   mkdirSync(join(dir, 'empty'));
   mkdirSync(join(dir, 'no-dicom'));
   writeFileSync(join(dir, 'no-dicom', 'readme'), 'hello');
@@ -51,6 +59,20 @@ describe('medseg CLI refuses bad input with one clear line', () => {
     ['folder without DICOM', () => ['info', join(dir, 'no-dicom')]],
   ])('%s', (_name, args) => {
     expectOneLineError(medseg(...args()), /^medseg: \S/);
+  });
+
+  test('a compressed MetaImage of garbage fails info and segment, never reads as zeros', () => {
+    expectOneLineError(medseg('info', join(dir, 'garbage.mha')), /^medseg: Could not read garbage\.mha: its compressed voxel data is damaged/);
+    const r = medseg('segment', join(dir, 'garbage.mha'), '--model', 'dra-unet-liver-ct', '--out', join(dir, 'garbage-mask.nii.gz'));
+    expectOneLineError(r, /^medseg: Could not read garbage\.mha: its compressed voxel data is damaged/);
+  });
+
+  test('info warns about spacing the file does not give', () => {
+    const r = medseg('info', join(dir, 'nan-spacing.nii.gz'));
+    expect(r.status, r.stderr).toBe(0);
+    const info = JSON.parse(r.stdout);
+    expect(info.spacing).toEqual([1, 1, 1]);
+    expect(info.warnings).toEqual(['the file has no valid spacing along axis k; 1 mm is assumed']);
   });
 
   test.skipIf(!hasDcmtk())('DICOM without pixel data', () => {
@@ -78,5 +100,6 @@ describe('medseg CLI refuses bad input with one clear line', () => {
     expect(info.spacing).toEqual([1, 1, 2]);
     expect(info).toHaveProperty('direction');
     expect(info).toHaveProperty('pixelType', 'int16');
+    expect(info.warnings).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { deflateSync, gunzipSync, gzipSync } from 'node:zlib';
 import { closeImageIo, ioTestHooks, readImage, writeImage } from '../../src/core/io';
 import { isUserError } from '../../src/shared/errors';
 import { jpegWriteImageNode } from '@itk-wasm/image-io';
@@ -88,6 +88,49 @@ describe('bad input', () => {
     writeFileSync(join(dir, 'photo.dat'), new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]));
     expect(await userError(readImage(join(dir, 'photo.dat')))).toMatch(/looks like a PNG image .* rename it to end in \.png/);
     expect(await userError(writeImage(join(dir, 'out.vtk'), obliqueVolume()))).toMatch(/unsupported file type '\.vtk'/);
+  });
+});
+
+describe('payloads ITK would read as zeros, and spacing it would invent', () => {
+  const mhaHeader = (extra: string) => `ObjectType = Image\nNDims = 3\nDimSize = 8 8 4\nElementSpacing = 1 1 1\nElementType = MET_UCHAR\n${extra}`;
+  const voxels = new Uint8Array(256).map((_, i) => (i % 7) + 1);
+  const garbage = new Uint8Array(300).map((_, i) => (i * 37) % 256);
+
+  it('compressed MetaImage: garbage, cut short, or a detached payload that is short', async () => {
+    const compressed = deflateSync(voxels);
+    writeFileSync(join(dir, 'good.mha'), Buffer.concat([Buffer.from(mhaHeader(`CompressedData = True\nCompressedDataSize = ${compressed.length}\nElementDataFile = LOCAL\n`)), compressed]));
+    expect([...(await readImage(join(dir, 'good.mha'))).data]).toEqual([...voxels]);
+    writeFileSync(join(dir, 'garbage.mha'), Buffer.concat([Buffer.from(mhaHeader('CompressedData = True\nCompressedDataSize = 300\nElementDataFile = LOCAL\n')), garbage]));
+    expect(await userError(readImage(join(dir, 'garbage.mha')))).toMatch(/Could not read garbage\.mha: its compressed voxel data is damaged/);
+    writeFileSync(join(dir, 'short.mha'), Buffer.concat([Buffer.from(mhaHeader('CompressedData = True\nElementDataFile = LOCAL\n')), deflateSync(voxels.subarray(0, 200))]));
+    expect(await userError(readImage(join(dir, 'short.mha')))).toMatch(/short\.mha: its compressed voxel data is truncated \(200 of 256 bytes once decompressed\)/);
+    writeFileSync(join(dir, 'detached.zraw'), deflateSync(voxels.subarray(0, 100)));
+    writeFileSync(join(dir, 'detached.mhd'), mhaHeader('CompressedData = True\nElementDataFile = detached.zraw\n'));
+    expect(await userError(readImage(join(dir, 'detached.mhd')))).toMatch(/truncated \(100 of 256 bytes/);
+  });
+
+  it('gzip NRRD: garbage or short', async () => {
+    const header = 'NRRD0004\ntype: unsigned char\ndimension: 3\nsizes: 8 8 4\nspacings: 1 1 1\nencoding: gzip\n\n';
+    writeFileSync(join(dir, 'garbage.nrrd'), Buffer.concat([Buffer.from(header), garbage]));
+    expect(await userError(readImage(join(dir, 'garbage.nrrd')))).toMatch(/garbage\.nrrd: its compressed voxel data is damaged/);
+    writeFileSync(join(dir, 'short.nrrd'), Buffer.concat([Buffer.from(header), gzipSync(voxels.subarray(0, 10))]));
+    expect(await userError(readImage(join(dir, 'short.nrrd')))).toMatch(/truncated \(10 of 256 bytes once decompressed\)/);
+    writeFileSync(join(dir, 'fine.nrrd'), Buffer.concat([Buffer.from(header), gzipSync(voxels)]));
+    expect([...(await readImage(join(dir, 'fine.nrrd'))).data]).toEqual([...voxels]);
+  });
+
+  it('NIfTI with zero or NaN pixdim warns that 1 mm is assumed (ITK says nothing)', async () => {
+    const raw = gunzipSync(readFileSync(good));
+    const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+    view.setFloat32(80, 0, true); // pixdim[1] (i)
+    view.setFloat32(88, Number.NaN, true); // pixdim[3] (k)
+    writeFileSync(join(dir, 'no-spacing.nii.gz'), gzipSync(raw));
+    const image = await readImage(join(dir, 'no-spacing.nii.gz'));
+    expect(image.warnings).toEqual([
+      'the file has no valid spacing along axis i; 1 mm is assumed',
+      'the file has no valid spacing along axis k; 1 mm is assumed',
+    ]);
+    expect((await readImage(good)).warnings).toEqual([]);
   });
 });
 

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { closeImageIo, readImage, type LoadedImage } from '../../src/core/io';
+import { closeImageIo, listDicomSeries, readImage, type LoadedImage } from '../../src/core/io';
 import { isUserError } from '../../src/shared/errors';
 
 const DATA = resolve(process.env.MEDSEG_SHARED_DATA ?? join(__dirname, '../../../shared/data'));
@@ -23,6 +23,10 @@ describe.skipIf(!HAS_DATA)('real DICOM data', () => {
     expect(image.spacing[2]).toBeCloseTo(1.6, 5);
     expect(image.data.length).toBe(512 * 512 * 129);
     expect(image.warnings).toEqual([]);
+    // What a case is named from, and what a DICOM SEG references: every slice's instance, in k order.
+    expect(image.dicom).toMatchObject({ patientName: 'liver_01^patient', modality: 'CT', studyDate: '20090527' });
+    expect(image.dicom!.slices).toHaveLength(129);
+    expect(new Set(image.dicom!.slices.map((s) => s.sopInstanceUid)).size).toBe(129);
   });
 
   it.skipIf(!existsSync(dataPath('totalseg-example/example_ct_dicom')))('TotalSegmentator example: 20-slice JPEG 2000 series', async () => {
@@ -66,11 +70,20 @@ describe.skipIf(!HAS_DATA)('real DICOM data', () => {
         rows.push({ file, result: `opens ${image.size.join('×')} ${image.pixelType}${image.components === 3 ? ' RGB' : ''} ${image.modality}${image.warnings.length ? ` (${image.warnings.join('; ')})` : ''}`, ms: Date.now() - started });
       } catch (e) {
         expect(isUserError(e), `${file}: ${String(e)}`).toBe(true);
+        // Clear: one line that names the file, without the decoder's internals.
+        expect((e as Error).message, file).toContain(file);
+        expect((e as Error).message, file).not.toMatch(/\n|Exception|pipeline|undefined|NaN|\b\d{6,}\b/);
         rows.push({ file, result: `UserError: ${(e as Error).message}`, ms: Date.now() - started });
       }
     }
     console.log(rows.map((r) => `${r.file.padEnd(34)} ${String(r.ms).padStart(5)} ms  ${r.result}`).join('\n'));
     for (const row of rows) expect(row.ms, row.file).toBeLessThan(20_000);
+
+    // The folder as a whole: a series list for the picker, and the largest series opens.
+    const series = await listDicomSeries(EDGE);
+    expect(series.length).toBeGreaterThan(5);
+    expect(series.reduce((n, s) => n + s.files, 0)).toBeLessThanOrEqual(files.length);
+    expect((await readImage(EDGE, { timeoutMs: 20_000 })).size[2]).toBeGreaterThan(0);
 
     // Damaged or non-image files are refused, not shown.
     for (const file of ['MR_truncated.dcm', 'rtstruct.dcm', 'no_meta.dcm']) {

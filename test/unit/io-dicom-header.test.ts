@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseDicomHeader } from '../../src/core/io/dicom-header';
-import { TS } from '../../src/core/io/dicom-dictionary';
+import { TS, dicomTextDecoder } from '../../src/core/io/dicom-dictionary';
+import { personNameForDisplay } from '../../src/shared/dicom';
 import { withPart10Preamble } from '../../src/core/io/dicom-part10';
 import { encodeElements, imageDataSet, part10, TS_EXPLICIT_BE, TS_EXPLICIT_LE, TS_IMPLICIT_LE, type El } from '../fixtures/dicom-bytes';
 
@@ -98,5 +99,35 @@ describe('DICOM header parser', () => {
     expect(again?.transferSyntax).toBe(TS.implicitLE);
     expect(again?.sopClassUid).toBe('1.2.840.10008.5.1.4.1.1.2');
     expect(again?.rows).toBe(4);
+  });
+
+  it('reads the metadata a case and a DICOM SEG need, text in the file\'s character set', () => {
+    const latin1 = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
+    const tags = (charset: string, name: Uint8Array): El[] => [
+      { group: 0x0008, element: 0x0005, vr: 'CS', value: charset },
+      { group: 0x0008, element: 0x0020, vr: 'DA', value: '20240131' },
+      { group: 0x0008, element: 0x1030, vr: 'LO', value: 'Abdomen ' },
+      { group: 0x0010, element: 0x0010, vr: 'PN', value: name.length % 2 ? new Uint8Array([...name, 0x20]) : name },
+      { group: 0x0010, element: 0x0020, vr: 'LO', value: 'ID-7' },
+      { group: 0x0010, element: 0x0040, vr: 'CS', value: 'm' },
+      { group: 0x0020, element: 0x0052, vr: 'UI', value: '1.2.3.9' },
+    ];
+    const read = (charset: string, name: Uint8Array) => parse(part10(imageDataSet(4, 3, tags(charset, name)), TS_EXPLICIT_LE))!;
+    const h = read('ISO_IR 100', latin1('M\xfcller^J\xfcrgen'));
+    expect([h.patientName, h.patientId, h.patientSex, h.studyDate, h.studyDescription, h.frameOfReferenceUid])
+      .toEqual(['Müller^Jürgen', 'ID-7', 'M', '20240131', 'Abdomen', '1.2.3.9']);
+    expect(read('ISO_IR 192', new TextEncoder().encode('Иванов^Иван')).patientName).toBe('Иванов^Иван');
+    expect(read('ISO_IR 144', new Uint8Array([0xb8, 0xd2, 0xd0, 0xdd, 0xde, 0xd2])).patientName).toBe('Иванов');
+    // No character set: Latin-1, never a decoding error.
+    expect(dicomTextDecoder(undefined)(new Uint8Array([0x41, 0xe9]))).toBe('Aé');
+    expect(dicomTextDecoder('\\ISO 2022 IR 87')(new Uint8Array([0x1b, 0x24, 0x42, 0x3b, 0x33, 0x45, 0x44, 0x1b, 0x28, 0x42]))).toBe('山田');
+  });
+
+  it('formats person names for display', () => {
+    expect(personNameForDisplay('DOE^JOHN^^DR')).toBe('DOE, DR JOHN');
+    expect(personNameForDisplay('Yamada^Tarou=山田^太郎')).toBe('Yamada, Tarou');
+    expect(personNameForDisplay('liver_01^patient')).toBe('liver_01, patient');
+    expect(personNameForDisplay('Anonymous')).toBe('Anonymous');
+    expect(personNameForDisplay('')).toBeUndefined();
   });
 });

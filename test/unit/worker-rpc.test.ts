@@ -19,10 +19,21 @@ describe('WorkerClient', () => {
     const echo = client<EchoWorkerApi>(echoUrl);
     expect(await echo.remote.add(2, 3)).toBe(5);
     const bytes = new Uint8Array([1, 2, 3, 250]);
-    const result = await echo.transferring([bytes.buffer]).sumAndFill(bytes, 6);
+    const result = await echo.calling({ transfer: [bytes.buffer] }).sumAndFill(bytes, 6);
     expect(result.sum).toBe(256);
     expect(bytes.byteLength).toBe(0); // moved to the worker, not copied
     expect([...result.filled]).toEqual([7, 7, 7, 7, 7, 7]);
+  });
+
+  it('delivers progress in order before the result, to the call that asked for it', async () => {
+    const echo = client<EchoWorkerApi>(echoUrl);
+    const seen: number[] = [];
+    const [counted, plain] = await Promise.all([
+      echo.calling({ onProgress: (p: { done: number }) => seen.push(p.done) }).count(5),
+      echo.remote.count(3), // no listener: its progress goes nowhere
+    ]);
+    expect([counted, plain]).toEqual([5, 3]);
+    expect(seen).toEqual([1, 2, 3, 4, 5]);
   });
 
   it('keeps user errors user-facing and replaces a worker that died', async () => {

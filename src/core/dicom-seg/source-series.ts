@@ -8,19 +8,10 @@ import { UserError } from '../../shared/errors';
 import { readDicomHeader, type DicomHeader } from '../io/dicom-header';
 import type { SourceSeries } from './seg-dataset';
 
-/** Header text is read byte for byte (Latin-1); a UTF-8 source (ISO_IR 192) is decoded as such. */
-function decoder(charset: string | undefined): (raw: string | undefined) => string {
-  const utf8 = /ISO_IR 192/i.test(charset ?? '');
-  return (raw) => {
-    if (!raw) return '';
-    return utf8 ? new TextDecoder().decode(Uint8Array.from(raw, (c) => c.charCodeAt(0))) : raw;
-  };
-}
-
 async function dicomFiles(source: string): Promise<string[]> {
   if (!statSync(source).isDirectory()) return [source];
   // The folder walk of the series reader (same depth and file limits); loaded only when exporting.
-  const { listFiles } = await import('../io/dicom-series');
+  const { listFiles } = await import('../io/dicom-folder');
   return listFiles(source);
 }
 
@@ -60,7 +51,8 @@ export async function readSourceSeries(source: string, geometry: Geometry): Prom
   if (slices.some((h) => h.seriesUid !== first.seriesUid) || !first.seriesUid || !first.studyUid) {
     throw new UserError(`Cannot export a DICOM SEG: the slices of this volume come from more than one DICOM series (or one without series/study UIDs) at ${source}.`);
   }
-  const text = decoder(first.specificCharacterSet);
+  // The header reader decodes text with the source's character set; the SEG is written in UTF-8.
+  const text = (value: string | undefined) => value ?? '';
   return {
     studyUid: first.studyUid, seriesUid: first.seriesUid, seriesNumber: first.seriesNumber ?? null,
     frameOfReferenceUid: first.frameOfReferenceUid ?? null,

@@ -120,7 +120,7 @@ class OnnxSegmentationModel implements SegmentationModel {
       batchSize: options.batchSize ?? 4,
     };
     const guarded = <T>(call: Promise<T>): Promise<T> => call.catch((e: unknown) => { throw workerFailure(e); });
-    const id = await guarded(this.client.transferring([data.buffer as ArrayBuffer]).begin(this.reload, start));
+    const id = await guarded(this.client.calling({ transfer: [data.buffer as ArrayBuffer] }).begin(this.reload, start));
     const total = to - from;
     options.onProgress?.(0, total);
     let done = 0;

@@ -4,7 +4,7 @@
 // a header with `problem` set.
 import { closeSync, openSync, readSync, fstatSync } from 'node:fs';
 import { inflateRawSync } from 'node:zlib';
-import { TS } from './dicom-dictionary';
+import { TS, dicomTextDecoder } from './dicom-dictionary';
 import {
   ALL_VRS, Cursor, Damaged, NeedMoreBytes, SEQUENCE_END, UNDEFINED, bytesSource, checkEncapsulated, tagKey, type ByteSource, type Encoding,
 } from './dicom-elements';
@@ -28,6 +28,19 @@ export interface DicomHeader {
   seriesUid?: string;
   seriesNumber?: number;
   seriesDescription?: string;
+  studyDescription?: string;
+  studyDate?: string;
+  studyTime?: string;
+  studyId?: string;
+  accessionNumber?: string;
+  referringPhysicianName?: string;
+  patientName?: string;
+  patientId?: string;
+  patientBirthDate?: string;
+  patientSex?: string;
+  frameOfReferenceUid?: string;
+  /** As the file states it; the text fields above are already decoded with it. */
+  specificCharacterSet?: string;
   instanceNumber?: number;
   imagePosition?: number[];
   imageOrientation?: number[];
@@ -37,19 +50,6 @@ export interface DicomHeader {
   samplesPerPixel?: number;
   bitsAllocated?: number;
   photometric?: string;
-  /** What a derived object (a DICOM SEG) copies to belong to the same patient, study and frame of reference. */
-  frameOfReferenceUid?: string;
-  specificCharacterSet?: string;
-  patientName?: string;
-  patientId?: string;
-  patientBirthDate?: string;
-  patientSex?: string;
-  studyDate?: string;
-  studyTime?: string;
-  studyId?: string;
-  accessionNumber?: string;
-  referringPhysicianName?: string;
-  studyDescription?: string;
   pixelData?: PixelDataInfo;
   /** Set when the file is DICOM but damaged: what is wrong, in words. */
   problem?: string;
@@ -59,7 +59,19 @@ export interface DicomHeader {
 const T = {
   mediaSopClass: tagKey(0x0002, 0x0002),
   transferSyntax: tagKey(0x0002, 0x0010),
+  specificCharacterSet: tagKey(0x0008, 0x0005),
   sopClass: tagKey(0x0008, 0x0016),
+  studyDate: tagKey(0x0008, 0x0020),
+  studyTime: tagKey(0x0008, 0x0030),
+  accessionNumber: tagKey(0x0008, 0x0050),
+  referringPhysicianName: tagKey(0x0008, 0x0090),
+  studyDescription: tagKey(0x0008, 0x1030),
+  patientName: tagKey(0x0010, 0x0010),
+  patientId: tagKey(0x0010, 0x0020),
+  patientBirthDate: tagKey(0x0010, 0x0030),
+  patientSex: tagKey(0x0010, 0x0040),
+  studyId: tagKey(0x0020, 0x0010),
+  frameOfReferenceUid: tagKey(0x0020, 0x0052),
   sopInstance: tagKey(0x0008, 0x0018),
   modality: tagKey(0x0008, 0x0060),
   seriesDescription: tagKey(0x0008, 0x103e),
@@ -78,20 +90,10 @@ const T = {
   pixelData: tagKey(0x7fe0, 0x0010),
   floatPixelData: tagKey(0x7fe0, 0x0008),
   doublePixelData: tagKey(0x7fe0, 0x0009),
-  frameOfReferenceUid: tagKey(0x0020, 0x0052),
-  specificCharacterSet: tagKey(0x0008, 0x0005),
-  patientName: tagKey(0x0010, 0x0010),
-  patientId: tagKey(0x0010, 0x0020),
-  patientBirthDate: tagKey(0x0010, 0x0030),
-  patientSex: tagKey(0x0010, 0x0040),
-  studyDate: tagKey(0x0008, 0x0020),
-  studyTime: tagKey(0x0008, 0x0030),
-  studyId: tagKey(0x0020, 0x0010),
-  accessionNumber: tagKey(0x0008, 0x0050),
-  referringPhysicianName: tagKey(0x0008, 0x0090),
-  studyDescription: tagKey(0x0008, 0x1030),
 };
 const US_TAGS = new Set([T.samplesPerPixel, T.rows, T.columns, T.bitsAllocated]);
+/** Free-text values, decoded with the file's character set (the others are ASCII by definition). */
+const TEXT_TAGS = new Set([T.seriesDescription, T.studyDescription, T.referringPhysicianName, T.patientName, T.patientId]);
 const WANTED = new Set(Object.values(T));
 
 function trimValue(s: string): string {
@@ -226,9 +228,13 @@ function parsePrefix(prefix: Uint8Array, source: ByteSource): DicomHeader | null
 
 
 function fill(h: DicomHeader, v: Map<number, string | number>): void {
+  const decode = dicomTextDecoder(typeof v.get(T.specificCharacterSet) === 'string' ? trimValue(v.get(T.specificCharacterSet) as string) : undefined);
   const str = (tag: number) => {
     const x = v.get(tag);
-    return typeof x === 'string' ? trimValue(x) || undefined : undefined;
+    if (typeof x !== 'string') return undefined;
+    // Values were read one byte per char: give multi-byte text its characters back.
+    const text = TEXT_TAGS.has(tag) ? decode(Uint8Array.from(x, (c) => c.charCodeAt(0))) : x;
+    return trimValue(text) || undefined;
   };
   const num = (tag: number) => {
     const x = v.get(tag);
@@ -246,6 +252,18 @@ function fill(h: DicomHeader, v: Map<number, string | number>): void {
   h.seriesUid = str(T.seriesUid);
   h.seriesNumber = num(T.seriesNumber);
   h.seriesDescription = str(T.seriesDescription);
+  h.studyDescription = str(T.studyDescription);
+  h.studyDate = str(T.studyDate);
+  h.studyTime = str(T.studyTime);
+  h.studyId = str(T.studyId);
+  h.accessionNumber = str(T.accessionNumber);
+  h.referringPhysicianName = str(T.referringPhysicianName);
+  h.patientName = str(T.patientName);
+  h.patientId = str(T.patientId);
+  h.patientBirthDate = str(T.patientBirthDate);
+  h.patientSex = str(T.patientSex)?.toUpperCase();
+  h.frameOfReferenceUid = str(T.frameOfReferenceUid);
+  h.specificCharacterSet = str(T.specificCharacterSet);
   h.instanceNumber = num(T.instanceNumber);
   const ipp = v.get(T.imagePosition);
   if (typeof ipp === 'string' && numbers(ipp).length === 3) h.imagePosition = numbers(ipp);
@@ -257,8 +275,6 @@ function fill(h: DicomHeader, v: Map<number, string | number>): void {
   h.samplesPerPixel = num(T.samplesPerPixel);
   h.bitsAllocated = num(T.bitsAllocated);
   h.photometric = str(T.photometric)?.toUpperCase();
-  for (const key of ['frameOfReferenceUid', 'specificCharacterSet', 'patientName', 'patientId', 'patientBirthDate', 'patientSex', 'studyDate',
-    'studyTime', 'studyId', 'accessionNumber', 'referringPhysicianName', 'studyDescription'] as const) h[key] = str(T[key]);
   for (const key of Object.keys(h) as (keyof DicomHeader)[]) if (h[key] === undefined) delete h[key];
   // Uncompressed pixel data shorter than the image it describes is as broken as a truncated file.
   if (!h.problem && h.pixelData && h.pixelData.length >= 0 && h.rows && h.columns && h.bitsAllocated) {

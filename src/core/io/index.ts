@@ -1,18 +1,34 @@
-// Image I/O, caller side: read any supported image or DICOM folder into a VolumeImage, write images and
-// labelmaps with a verified, atomic save. The work runs in one worker thread (io-worker.ts); a worker
-// that dies or hangs is replaced and the call fails with a UserError, so the next call works.
-import { existsSync } from 'node:fs';
+// Image I/O, caller side. Everything runs in one worker thread (io-worker.ts, supervised by
+// io-worker-client.ts); every failure a user can cause is a one-line UserError.
+//
+//   readImage(path, {onProgress, signal})       any image file, or a DICOM folder's largest series;
+//                                               DICOM reads carry `dicom` (patient, study, series,
+//                                               per-slice SOP Instance UIDs: shared/dicom.ts)
+//   listDicomSeries(folder)                     the series of a folder, for a series picker
+//   readDicomSeries(folder, seriesUid, …)       one series of a folder, by Series Instance UID
+//   writeImage(path, image)                     verified, atomic write (.nii.gz .nii .nrrd .mha .png)
+//   writeLabelmap(path, labels, grid, {segments})  the same, with label names and colours: Slicer's
+//                                               segment fields in a .seg.nrrd, else a JSON sidecar
+//                                               ("mask.nii.gz" → "mask.labels.json")
+//   readLabelmap(path, {grid})                  a mask (any format, Slicer's multi-layer .seg.nrrd
+//                                               merged) with its segments, checked against a grid
+//
+// Progress is ReadProgress (shared/image.ts): DICOM headers scanned, then the series decoded. A
+// cancelled read rejects with an error named 'AbortError'.
 import { basename, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { WorkerClient, WorkerStartError, type WorkerProxy } from '../worker-rpc';
-import { UserError, isUserError } from '../../shared/errors';
-import type { Geometry, VolumeImage } from '../../shared/image';
+import { UserError } from '../../shared/errors';
+import type { DicomSeriesMetadata, DicomSeriesSummary } from '../../shared/dicom';
+import { geometryDifference, sameGeometry } from '../../shared/geometry';
+import type { Geometry, ReadProgress, VolumeImage } from '../../shared/image';
 import { voxelCount } from '../../shared/image';
+import type { LabelDefinition } from '../../shared/manifest';
+import { IoWorker, type CancellableIoOptions, type IoOptions } from './io-worker-client';
+import type { ReadResult } from './itk-calls';
 import type { WriteResult } from './verified-writer';
-import type { IoWorkerApi } from './io-worker';
 import type { DecodedSegmentation } from '../dicom-seg/seg-decode';
 
 export type { WriteResult } from './verified-writer';
+export type { CancellableIoOptions, IoOptions } from './io-worker-client';
 export {
   READ_EXTENSIONS, WRITE_EXTENSIONS, describeReadFormats, describeWriteFormats, readFormatOf, writeFormatOf,
 } from './formats';
@@ -20,20 +36,43 @@ export {
 /** A read image plus what the user should know about how it was read (skipped series, …). */
 export interface LoadedImage extends VolumeImage {
   warnings: string[];
+  /** For DICOM: who and what the series is, and which instance each slice k came from. */
+  dicom?: DicomSeriesMetadata;
 }
 
-export interface IoOptions {
-  /** Give up (and restart the I/O worker) after this long; default 5 minutes. */
-  timeoutMs?: number;
+export interface ReadOptions extends CancellableIoOptions {
+  onProgress?: (progress: ReadProgress) => void;
 }
 
-const DEFAULT_TIMEOUT_MS = 5 * 60_000;
+/** A mask read from a file: one uint8 label per voxel on its grid, with the segments it names. */
+export interface LoadedLabelmap extends Geometry {
+  labels: Uint8Array;
+  /** Value, name and colour of each segment the file names (empty when it names none). */
+  segments: LabelDefinition[];
+  warnings: string[];
+}
+
+const io = new IoWorker();
 
 /** Read a file (NIfTI, NRRD, MHA/MHD, DICOM, PNG/JPEG/TIFF/BMP) or a folder (DICOM series, largest one). */
-export async function readImage(path: string, options: IoOptions = {}): Promise<LoadedImage> {
+export async function readImage(path: string, options: ReadOptions = {}): Promise<LoadedImage> {
   const abs = resolve(path);
-  const result = await io.run((worker) => worker.read(abs), options, `reading ${basename(abs)}`);
-  return { ...result.image, warnings: result.warnings };
+  return loaded(await io.run((worker) => worker.read(abs), options, `reading ${basename(abs)}`));
+}
+
+/** Read the series `seriesInstanceUid` of a DICOM folder (see listDicomSeries). */
+export async function readDicomSeries(folder: string, seriesInstanceUid: string, options: ReadOptions = {}): Promise<LoadedImage> {
+  const abs = resolve(folder);
+  return loaded(await io.run((worker) => worker.read(abs, { seriesUid: seriesInstanceUid }), options, `reading ${basename(abs)}`));
+}
+
+/**
+ * The image series of a DICOM folder (UID, description, modality, files, slices, bytes), largest
+ * first: the first is the one readImage opens. Reads headers only. An image file has none: [].
+ */
+export async function listDicomSeries(folder: string, options: ReadOptions = {}): Promise<DicomSeriesSummary[]> {
+  const abs = resolve(folder);
+  return io.run((worker) => worker.listSeries(abs), options, `listing the series in ${basename(abs)}`);
 }
 
 /**
@@ -43,25 +82,48 @@ export async function readImage(path: string, options: IoOptions = {}): Promise<
  */
 export async function writeImage(path: string, image: VolumeImage, options: IoOptions = {}): Promise<WriteResult> {
   const abs = resolve(path);
-  // Plain fields only: a LoadedImage's extras and any non-cloneable properties stay behind.
-  const plain: VolumeImage = {
-    size: image.size, spacing: image.spacing, origin: image.origin, direction: image.direction,
-    components: image.components, pixelType: image.pixelType, data: image.data, modality: image.modality,
-  };
-  return io.run((worker) => worker.write(abs, plain), options, `writing ${basename(abs)}`);
+  return io.run((worker) => worker.write(abs, plainImage(image)), options, `writing ${basename(abs)}`);
 }
 
-/** Write a labelmap (one uint8 label per voxel) on `geometry`'s grid; same checks as writeImage. */
-export async function writeLabelmap(path: string, labels: Uint8Array, geometry: Geometry, options: IoOptions = {}): Promise<WriteResult> {
+/**
+ * Write a labelmap (one uint8 label per voxel) on `geometry`'s grid; same checks as writeImage. With
+ * `segments`, their names and colours travel with it: as 3D Slicer's segment fields in a .seg.nrrd
+ * (also checked on read-back), else in a JSON sidecar renamed into place with the mask.
+ */
+export async function writeLabelmap(
+  path: string, labels: Uint8Array, geometry: Geometry, options: IoOptions & { segments?: LabelDefinition[] } = {},
+): Promise<WriteResult> {
   if (!(labels instanceof Uint8Array)) throw new UserError('Cannot write the labelmap: labels must be a Uint8Array.');
   if (labels.length !== voxelCount(geometry)) {
     throw new UserError(`Cannot write the labelmap: it has ${labels.length} voxels but the image grid has ${voxelCount(geometry)}.`);
   }
+  const abs = resolve(path);
   const image: VolumeImage = {
     size: geometry.size, spacing: geometry.spacing, origin: geometry.origin, direction: geometry.direction,
     components: 1, pixelType: 'uint8', data: labels, modality: 'SEG',
   };
-  return writeImage(path, image, options);
+  const segments = options.segments ?? [];
+  return io.run((worker) => worker.writeLabelmap(abs, image, segments), options, `writing ${basename(abs)}`);
+}
+
+/**
+ * Read a mask (NIfTI, NRRD, seg.nrrd, MHA, PNG, …) as labels 0–255 with its segments. With `grid`,
+ * a mask on another grid is refused (it would land on the wrong voxels).
+ */
+export async function readLabelmap(path: string, options: ReadOptions & { grid?: Geometry } = {}): Promise<LoadedLabelmap> {
+  const abs = resolve(path);
+  const { image, segments, warnings } = await io.run((worker) => worker.readLabelmap(abs), options, `reading ${basename(abs)}`);
+  const { grid } = options;
+  if (grid && !sameGeometry(grid, image, 1e-5)) {
+    const what = image.size.some((n, i) => n !== grid.size[i])
+      ? `is ${image.size.join('×')} voxels, the image ${grid.size.join('×')}`
+      : `lies elsewhere in space (largest geometry difference ${geometryDifference(grid, image).toExponential(2)})`;
+    throw new UserError(`The mask ${basename(abs)} is not on this image's grid: it ${what}. Open the mask made for this image.`);
+  }
+  return {
+    size: image.size, spacing: image.spacing, origin: image.origin, direction: image.direction,
+    labels: image.data as Uint8Array, segments, warnings,
+  };
 }
 
 /** Decode a DICOM SEG (dcmqi): a label image on the SEG's own grid, and its segments. */
@@ -75,60 +137,17 @@ export async function closeImageIo(): Promise<void> {
   await io.close();
 }
 
-function workerUrl(): URL {
-  // Built bundles ship io-worker.js beside this module; from source (tsx, vitest) the .ts is used.
-  const js = new URL('./io-worker.js', import.meta.url);
-  return existsSync(fileURLToPath(js)) ? js : new URL('./io-worker.ts', import.meta.url);
+function loaded({ image, warnings, dicom }: ReadResult): LoadedImage {
+  return { ...image, warnings, ...(dicom ? { dicom } : {}) };
 }
 
-class TimedOut extends Error {}
-
-/** One worker, one request at a time (so a timeout measures that request only), restarted after a crash. */
-class IoWorker {
-  private client: WorkerClient<IoWorkerApi> | null = null;
-  private tail: Promise<unknown> = Promise.resolve();
-
-  run<T>(request: (worker: WorkerProxy<IoWorkerApi>) => Promise<T>, options: IoOptions, what: string): Promise<T> {
-    const run = this.tail.then(() => this.dispatch(request, options.timeoutMs ?? DEFAULT_TIMEOUT_MS, what));
-    this.tail = run.catch(() => undefined);
-    return run;
-  }
-
-  async close(): Promise<void> {
-    const client = this.client;
-    this.client = null;
-    if (client) await client.terminate().catch(() => undefined);
-  }
-
-  private async dispatch<T>(request: (worker: WorkerProxy<IoWorkerApi>) => Promise<T>, timeoutMs: number, what: string): Promise<T> {
-    const client = (this.client ??= new WorkerClient<IoWorkerApi>(workerUrl()));
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new TimedOut()), timeoutMs);
-    });
-    try {
-      return await Promise.race([request(client.remote), timeout]);
-    } catch (e) {
-      if (isUserError(e)) throw e;
-      // The worker died (WASM abort, out of memory) or hangs: replace it; the next call gets a fresh one.
-      if (this.client === client) this.client = null;
-      void client.terminate().catch(() => undefined);
-      if (e instanceof WorkerStartError) {
-        // Not the file's fault: say so, or the user throws away a good scan.
-        throw new UserError(`MedSeg Studio's image reader could not start (${e.message}) while ${what}; this is a problem of the installation, not of the file. Reinstall the app (or run npm ci in its folder).`);
-      }
-      if (e instanceof TimedOut) {
-        throw new UserError(`Stopped ${what} after ${Math.round(timeoutMs / 1000)} s: it took too long (the file may be damaged or very large). Try again or check the file.`);
-      }
-      const reason = e instanceof Error ? e.message : String(e);
-      throw new UserError(`The image reader stopped unexpectedly while ${what} (${reason}); it has been restarted. The file may be damaged or too large.`);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
+/** Plain fields only: a LoadedImage's extras and any non-cloneable properties stay behind. */
+function plainImage(image: VolumeImage): VolumeImage {
+  return {
+    size: image.size, spacing: image.spacing, origin: image.origin, direction: image.direction,
+    components: image.components, pixelType: image.pixelType, data: image.data, modality: image.modality,
+  };
 }
-
-const io = new IoWorker();
 
 /** Test hooks (need MEDSEG_IO_TEST_HOOKS=1 in the environment when the worker starts). */
 export const ioTestHooks = {

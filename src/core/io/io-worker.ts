@@ -1,11 +1,14 @@
 // The I/O worker thread: all itk-wasm work (WASM decoding can block for seconds) runs here, one
 // request at a time. Every error leaves as a UserError, so the caller can tell a bad file (rejected
 // with a message) from a dead worker (restarted).
-import { serveWorker, Transfer } from '../worker-rpc';
+import { reportProgress, serveWorker, Transfer } from '../worker-rpc';
 import { UserError, isUserError } from '../../shared/errors';
+import type { DicomSeriesSummary } from '../../shared/dicom';
 import type { VolumeImage } from '../../shared/image';
+import type { LabelDefinition } from '../../shared/manifest';
 import type { ReadResult } from './itk-calls';
-import { readAny } from './image-reader';
+import { listSeries, readAny } from './image-reader';
+import { readLabelmapFile, writeLabelmapFile, type LabelmapReadResult } from './labelmap-files';
 import { writeAny, type WriteResult } from './verified-writer';
 import { decodeSegmentation, type DecodedSegmentation } from '../dicom-seg/seg-decode';
 
@@ -16,17 +19,39 @@ function asUserError(e: unknown, what: string): UserError {
   return new UserError(`Could not ${what}: ${detail.split('\n')[0].slice(0, 200)}. The file may be damaged or in an unsupported variant.`);
 }
 
-function transferable(result: ReadResult): Transfer<ReadResult> {
+function transferable<R extends { image: VolumeImage }>(result: R): Transfer<R> {
   const buffer = result.image.data.buffer;
   return new Transfer(result, buffer instanceof ArrayBuffer && buffer.byteLength > 0 ? [buffer] : []);
 }
 
 const handlers = {
-  async read(path: string): Promise<Transfer<ReadResult>> {
+  /** `seriesUid`: which series of a DICOM folder (default: the largest). Reports ReadProgress. */
+  async read(path: string, options: { seriesUid?: string } = {}): Promise<Transfer<ReadResult>> {
     try {
-      return transferable(await readAny(path));
+      return transferable(await readAny(path, { ...options, onProgress: reportProgress }));
     } catch (e) {
       throw asUserError(e, `read ${path}`);
+    }
+  },
+  listSeries(path: string): DicomSeriesSummary[] {
+    try {
+      return listSeries(path, reportProgress);
+    } catch (e) {
+      throw asUserError(e, `list the series in ${path}`);
+    }
+  },
+  async readLabelmap(path: string): Promise<Transfer<LabelmapReadResult>> {
+    try {
+      return transferable(await readLabelmapFile(path));
+    } catch (e) {
+      throw asUserError(e, `read ${path}`);
+    }
+  },
+  async writeLabelmap(path: string, image: VolumeImage, segments: LabelDefinition[]): Promise<WriteResult> {
+    try {
+      return await writeLabelmapFile(path, image, segments);
+    } catch (e) {
+      throw asUserError(e, `write ${path}`);
     }
   },
   async write(path: string, image: VolumeImage): Promise<WriteResult> {

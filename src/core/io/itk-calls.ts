@@ -5,6 +5,7 @@ import { realpathSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Image } from 'itk-wasm';
 import { UserError } from '../../shared/errors';
+import type { DicomSeriesMetadata } from '../../shared/dicom';
 import type { VolumeImage } from '../../shared/image';
 import { fromItkImage } from './itk-image';
 
@@ -12,6 +13,8 @@ export interface ReadResult {
   image: VolumeImage;
   /** Things the user should know (another series was skipped, irregular slices, …); empty when none. */
   warnings: string[];
+  /** Patient, study, series and per-slice instances, for DICOM reads. */
+  dicom?: DicomSeriesMetadata;
 }
 
 /**

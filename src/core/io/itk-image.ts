@@ -87,7 +87,7 @@ export function fromItkImage(itk: Image, options: { photo: boolean; modality: st
   }
   for (let c = 0; c < 3; c++) {
     if (!Number.isFinite(spacing[c]) || spacing[c] === 0) {
-      warnings.push(`the file has no valid spacing along axis ${'ijk'[c]}; 1 mm is assumed`);
+      warnings.push(noSpacingWarning(c));
       spacing[c] = 1;
     } else if (spacing[c] < 0) {
       spacing[c] = -spacing[c];
@@ -103,6 +103,11 @@ export function fromItkImage(itk: Image, options: { photo: boolean; modality: st
   };
 }
 
+/** The one wording for a spacing the file does not give (ITK or our own header checks found it). */
+export function noSpacingWarning(axis: number): string {
+  return `the file has no valid spacing along axis ${'ijk'[axis]}; 1 mm is assumed`;
+}
+
 function pixelTypeFromItk(componentType: string): { pixelType: PixelType; convert: boolean } {
   switch (componentType) {
     case 'uint8': case 'int8': case 'uint16': case 'int16': case 'uint32': case 'int32': case 'float32': case 'float64':
@@ -114,8 +119,11 @@ function pixelTypeFromItk(componentType: string): { pixelType: PixelType; conver
   }
 }
 
-/** A VolumeImage as an itk-wasm Image; `dimension` 2 drops k (for PNG, which needs k = 1). */
-export function toItkImage(image: VolumeImage, dimension: 2 | 3 = 3): Image {
+/**
+ * A VolumeImage as an itk-wasm Image; `dimension` 2 drops k (for PNG, which needs k = 1). `fields`
+ * become the file's key/value metadata where the format keeps it (NRRD "key:=value" lines).
+ */
+export function toItkImage(image: VolumeImage, dimension: 2 | 3 = 3, fields: Record<string, string> = {}): Image {
   const pixelType = image.components === 1 ? 'Scalar' : image.components === 3 ? 'RGB' : image.components === 4 ? 'RGBA' : 'VariableLengthVector';
   const direction = new Float64Array(dimension * dimension);
   for (let r = 0; r < dimension; r++) for (let c = 0; c < dimension; c++) direction[r * dimension + c] = image.direction[r * 3 + c];
@@ -126,7 +134,7 @@ export function toItkImage(image: VolumeImage, dimension: 2 | 3 = 3): Image {
     spacing: image.spacing.slice(0, dimension),
     direction,
     size: image.size.slice(0, dimension),
-    metadata: new Map(),
+    metadata: new Map(Object.entries(fields)),
     data: image.data,
   } as unknown as Image;
 }

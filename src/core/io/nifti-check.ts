@@ -1,6 +1,7 @@
 // ITK's NIfTI reader fills missing voxels with zeros when a .nii/.nii.gz is truncated (even a cut
-// gzip stream reads "successfully"). This check reads the header and counts the (decompressed)
-// bytes, so a short file is refused instead of shown with a silently blank part.
+// gzip stream reads "successfully"), and turns a zero or NaN pixdim into 1 mm without a word. This
+// check reads the header and counts the (decompressed) bytes, so a short file is refused instead of
+// shown with a silently blank part, and reports which axes had no valid spacing.
 import { createReadStream, statSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 
@@ -11,6 +12,8 @@ export interface NiftiLayout {
   voxOffset: number;
   /** Bytes a complete file has (header + voxels). */
   expectedBytes: number;
+  /** pixdim[1..3]: the voxel size along i, j, k as the header states it. */
+  spacing: number[];
 }
 
 /** Parse a NIfTI-1/2 header; null when the bytes are not one. */
@@ -25,7 +28,7 @@ export function parseNiftiHeader(b: Uint8Array): NiftiLayout | null {
       const dims = Array.from({ length: ndim }, (_, i) => view.getInt16(42 + 2 * i, little));
       const bitpix = view.getInt16(72, little);
       const voxOffset = Math.max(348, Math.floor(view.getFloat32(108, little)));
-      return layout(1, dims, bitpix, voxOffset);
+      return layout(1, dims, bitpix, voxOffset, [1, 2, 3].map((i) => view.getFloat32(76 + 4 * i, little)));
     }
     if (sizeofHdr === 540 && b.length >= 540) {
       const ndim = Number(view.getBigInt64(16, little));
@@ -33,39 +36,46 @@ export function parseNiftiHeader(b: Uint8Array): NiftiLayout | null {
       const dims = Array.from({ length: ndim }, (_, i) => Number(view.getBigInt64(24 + 8 * i, little)));
       const bitpix = view.getInt16(14, little);
       const voxOffset = Math.max(540, Number(view.getBigInt64(168, little)));
-      return layout(2, dims, bitpix, voxOffset);
+      return layout(2, dims, bitpix, voxOffset, [1, 2, 3].map((i) => view.getFloat64(104 + 8 * i, little)));
     }
   }
   return null;
 }
 
-function layout(version: 1 | 2, dims: number[], bitpix: number, voxOffset: number): NiftiLayout | null {
+function layout(version: 1 | 2, dims: number[], bitpix: number, voxOffset: number, spacing: number[]): NiftiLayout | null {
   if (dims.some((d) => d < 1) || bitpix <= 0) return null;
   const voxels = dims.reduce((a, d) => a * d, 1);
-  return { version, dims, bitpix, voxOffset, expectedBytes: voxOffset + Math.ceil((voxels * bitpix) / 8) };
+  return { version, dims, bitpix, voxOffset, expectedBytes: voxOffset + Math.ceil((voxels * bitpix) / 8), spacing };
 }
 
-/**
- * What is wrong with a NIfTI file's length, in words, or null when it is complete (or not NIfTI at
- * all: the reader will say so).
- */
-export async function niftiProblem(path: string): Promise<string | null> {
+export interface NiftiCheck {
+  /** What is wrong with the file's length, in words; null when complete (or not NIfTI: the reader says so). */
+  problem: string | null;
+  /** Axes (0 = i, 1 = j, 2 = k) whose pixdim is zero, negative or not a number. */
+  badSpacingAxes: number[];
+}
+
+export async function checkNifti(path: string): Promise<NiftiCheck> {
   const gz = path.toLowerCase().endsWith('.gz');
+  const check = (header: NiftiLayout | null, problem: string | null): NiftiCheck => ({
+    problem,
+    badSpacingAxes: header ? [0, 1, 2].filter((a) => a < header.dims.length && !(header.spacing[a] > 0 && Number.isFinite(header.spacing[a]))) : [],
+  });
   if (!gz) {
     const head = await readStart(createReadStream(path, { start: 0, end: 1023 }));
     const header = parseNiftiHeader(head.bytes);
-    if (!header) return null;
+    if (!header) return check(null, null);
     const size = statSync(path).size;
-    return size < header.expectedBytes ? `the file is truncated (${size} of ${header.expectedBytes} bytes)` : null;
+    return check(header, size < header.expectedBytes ? `the file is truncated (${size} of ${header.expectedBytes} bytes)` : null);
   }
   const stream = createReadStream(path).pipe(createGunzip());
   const result = await readStart(stream).catch((e: Error) => ({ error: e }));
-  if ('error' in result) return `its gzip data is damaged or truncated (${result.error.message})`;
+  if ('error' in result) return check(null, `its gzip data is damaged or truncated (${result.error.message})`);
   const header = parseNiftiHeader(result.bytes);
-  if (!header) return null;
-  return result.total < header.expectedBytes
+  if (!header) return check(null, null);
+  return check(header, result.total < header.expectedBytes
     ? `the file is truncated (${result.total} of ${header.expectedBytes} bytes once decompressed)`
-    : null;
+    : null);
 }
 
 /** The first ≤1024 bytes of a stream and its total length, reading it to the end. */

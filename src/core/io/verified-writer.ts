@@ -1,7 +1,8 @@
 // Verified, atomic writing in the I/O worker: the image goes to a temporary file beside the target,
-// is read back and compared with what was asked (geometry within 1e-5, voxels exactly), and only
-// then renamed into place; a failed check or a full disk leaves the target untouched.
-import { closeSync, existsSync, openSync, renameSync, statSync, unlinkSync } from 'node:fs';
+// is read back and compared with what was asked (geometry within 1e-5, voxels exactly, key/value
+// fields as given), and only then renamed into place; a failed check or a full disk leaves the
+// target untouched and says so.
+import { closeSync, existsSync, openSync, renameSync, statSync, statfsSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Image } from 'itk-wasm';
@@ -10,13 +11,15 @@ import { UserError, isUserError } from '../../shared/errors';
 import { sameGeometry, geometryDifference } from '../../shared/geometry';
 import type { Geometry, VolumeImage } from '../../shared/image';
 import { describeWriteFormats, extensionOf, readFormatOf, writeFormatOf, type WriteFormat } from './formats';
-import { itkPath, nameOf, quietly, reasonFrom } from './itk-calls';
-import { readWithItk } from './image-reader';
+import { convertItkImage, itkPath, nameOf, quietly, reasonFrom } from './itk-calls';
+import { readItkImage } from './image-reader';
 import { toItkImage } from './itk-image';
 
 export interface WriteResult {
   out: string;
   warnings: string[];
+  /** The JSON label list written beside a mask (labelmap-files.ts), when there is one. */
+  labelsFile?: string;
 }
 
 type Writer = (image: Image, path: string, options: { useCompression?: boolean }) => Promise<{ couldWrite: unknown }>;
@@ -43,8 +46,11 @@ function isPhotoGeometry(g: Geometry): boolean {
   return g.spacing.every((s) => s === 1) && g.origin.every((o) => o === 0) && g.direction.every((d, i) => d === (i % 4 === 0 ? 1 : 0));
 }
 
-/** Write an image, verified and atomic (the I/O worker's `write`): see index.ts's writeImage. */
-export async function writeAny(path: string, image: VolumeImage): Promise<WriteResult> {
+/**
+ * Write an image, verified and atomic (the I/O worker's `write`): see index.ts's writeImage.
+ * `fields` are stored as the file's key/value metadata (NRRD only: Slicer's segment fields).
+ */
+export async function writeAny(path: string, image: VolumeImage, fields: Record<string, string> = {}): Promise<WriteResult> {
   const out = resolve(path);
   const format = writeFormatOf(out);
   if (!format) throw new UserError(`Cannot write ${nameOf(out)}: unsupported file type '${extensionOf(out) || 'none'}'. Use ${describeWriteFormats()}.`);
@@ -67,20 +73,28 @@ export async function writeAny(path: string, image: VolumeImage): Promise<WriteR
   // The temporary file goes in the folder's real path (itk-wasm cannot write through a symlink).
   const temp = join(itkPath(folder), `.${basename(out).slice(0, -extension.length)}.${process.pid}-${randomBytes(4).toString('hex')}.tmp${extension}`);
   try {
-    const itk = toItkImage(image, dimension);
+    if (Object.keys(fields).length > 0 && format.format !== 'nrrd') throw new Error('key/value fields are written to NRRD files only');
+    const itk = toItkImage(image, dimension, fields);
     const useCompression = format.format === 'nrrd' || format.format === 'meta' || format.format === 'png';
     const written = await quietly(() => WRITERS[format.format](itk, temp, { useCompression }));
     if (written.error || written.value?.couldWrite !== true || !existsSync(temp)) {
-      const code = accessProblem(folder);
-      if (code) throw new UserError(`Cannot write ${out}: ${code}. Choose another folder.`);
+      if (diskFull(folder, written.log)) throw diskFullError(out);
+      const problem = accessProblem(folder);
+      if (problem === 'full') throw diskFullError(out);
+      if (problem === 'denied') throw new UserError(`Cannot write ${out}: the folder is not writable (permission denied). Choose another folder.`);
       const reason = reasonFrom(written.log, written.error);
       throw new UserError(`Could not write ${nameOf(out)} as ${format.name}${reason ? ` (${reason})` : ''}. Try .nii.gz, or check the free disk space.`);
     }
     // Read back and compare: only a file that gives back the same grid and voxels is reported written.
-    const back = await readWithItk(temp, readFormatOf(temp)!).catch((e: unknown) => {
+    const readBack = await readItkImage(temp, readFormatOf(temp)!).catch((e: unknown) => {
+      // A file cut short by a full disk cannot be read back: that is the disk's fault, not the format's.
+      if (diskFull(folder, '')) throw diskFullError(out);
       throw new UserError(`Writing ${nameOf(out)} failed its check: the written file cannot be read back (${(e as Error).message}).`);
     });
-    const backImage = back.image;
+    const backImage = convertItkImage(temp, readBack.itk, { photo: format.format === 'png', modality: image.modality }).image;
+    const fieldsBack = readBack.itk.metadata instanceof Map ? readBack.itk.metadata : new Map();
+    const lostField = Object.entries(fields).find(([key, value]) => String(fieldsBack.get(key) ?? '') !== value);
+    if (lostField) throw mismatch(out, `field ${lostField[0]}`);
     if (format.format === 'png') {
       if (backImage.size.some((n, i) => n !== image.size[i])) throw mismatch(out, 'size');
     } else if (!sameGeometry(image, backImage, 1e-5)) {
@@ -100,12 +114,31 @@ export async function writeAny(path: string, image: VolumeImage): Promise<WriteR
     if (isUserError(e)) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') throw new UserError(`Cannot write ${out}: permission denied. Choose another folder.`);
-    if (code === 'ENOSPC') throw new UserError(`Cannot write ${out}: the disk is full. Free some space and save again.`);
+    if (code === 'ENOSPC') throw diskFullError(out);
     throw new UserError(`Could not write ${nameOf(out)}: ${(e as Error)?.message ?? String(e)}.`);
   }
 }
 
-function accessProblem(folder: string): string | null {
+/**
+ * Whether a failed write ran out of space: the writer said ENOSPC, or (itk-wasm's file system often
+ * reports a short write as a generic failure) under 1 MiB is left on the folder's file system while
+ * the partial temporary file still holds its space.
+ */
+function diskFull(folder: string, log: string): boolean {
+  if (/ENOSPC|No space left/i.test(log)) return true;
+  try {
+    const fs = statfsSync(folder);
+    return fs.bavail * fs.bsize < 1024 * 1024;
+  } catch {
+    return false;
+  }
+}
+
+function diskFullError(out: string): UserError {
+  return new UserError(`Cannot write ${out}: disk full: nothing was changed${existsSync(out) ? ' (the existing file is as it was)' : ''}. Free some space and export again.`);
+}
+
+function accessProblem(folder: string): 'full' | 'denied' | null {
   try {
     const probe = join(folder, `.medseg-write-probe-${process.pid}-${randomBytes(3).toString('hex')}`);
     closeSync(openSync(probe, 'w'));
@@ -113,8 +146,7 @@ function accessProblem(folder: string): string | null {
     return null;
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOSPC') return 'the disk is full';
-    return 'the folder is not writable (permission denied)';
+    return code === 'ENOSPC' ? 'full' : 'denied';
   }
 }
 
