@@ -95,6 +95,10 @@ const US_TAGS = new Set([T.samplesPerPixel, T.rows, T.columns, T.bitsAllocated])
 /** Free-text values, decoded with the file's character set (the others are ASCII by definition). */
 const TEXT_TAGS = new Set([T.seriesDescription, T.studyDescription, T.referringPhysicianName, T.patientName, T.patientId]);
 const WANTED = new Set(Object.values(T));
+/** Header fields read as they stand (named as their tags in T). */
+const STRING_FIELDS = ['studyUid', 'seriesUid', 'seriesDescription', 'studyDescription', 'studyDate', 'studyTime', 'studyId',
+  'accessionNumber', 'referringPhysicianName', 'patientName', 'patientId', 'patientBirthDate', 'frameOfReferenceUid',
+  'specificCharacterSet'] as const;
 
 function trimValue(s: string): string {
   return s.replace(/[\0 ]+$/, '').replace(/^ +/, '');
@@ -248,22 +252,9 @@ function fill(h: DicomHeader, v: Map<number, string | number>): void {
   h.sopClassUid = str(T.sopClass) ?? str(T.mediaSopClass);
   h.sopInstanceUid = str(T.sopInstance);
   h.modality = str(T.modality)?.toUpperCase();
-  h.studyUid = str(T.studyUid);
-  h.seriesUid = str(T.seriesUid);
+  for (const key of STRING_FIELDS) h[key] = str(T[key]);
   h.seriesNumber = num(T.seriesNumber);
-  h.seriesDescription = str(T.seriesDescription);
-  h.studyDescription = str(T.studyDescription);
-  h.studyDate = str(T.studyDate);
-  h.studyTime = str(T.studyTime);
-  h.studyId = str(T.studyId);
-  h.accessionNumber = str(T.accessionNumber);
-  h.referringPhysicianName = str(T.referringPhysicianName);
-  h.patientName = str(T.patientName);
-  h.patientId = str(T.patientId);
-  h.patientBirthDate = str(T.patientBirthDate);
   h.patientSex = str(T.patientSex)?.toUpperCase();
-  h.frameOfReferenceUid = str(T.frameOfReferenceUid);
-  h.specificCharacterSet = str(T.specificCharacterSet);
   h.instanceNumber = num(T.instanceNumber);
   const ipp = v.get(T.imagePosition);
   if (typeof ipp === 'string' && numbers(ipp).length === 3) h.imagePosition = numbers(ipp);
