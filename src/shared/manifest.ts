@@ -30,7 +30,14 @@ export interface ModelManifest {
   architecture: string;
   task: string;
   modality: string;
-  input: { channels: number; height?: number; width?: number; sizeMultiple: number; layout: 'NCHW' };
+  input: {
+    channels: number; height?: number; width?: number; sizeMultiple: number; layout: 'NCHW';
+    /**
+     * 2.5D input: this many neighbouring slices on each side of slice k come in as channels too
+     * (k − c … k + c, clamped at the volume's ends), each with the image's channels.
+     */
+    adjacentSlices?: number;
+  };
   preprocessing: {
     window?: { center: number; width: number };
     scale: number;
@@ -88,6 +95,9 @@ export function manifestProblems(m: unknown): string[] {
   else {
     if (!Number.isInteger(input.channels) || input.channels < 1) problems.push('"input.channels" must be a positive integer');
     if (!Number.isInteger(input.sizeMultiple) || input.sizeMultiple < 1) problems.push('"input.sizeMultiple" must be a positive integer');
+    if (input.adjacentSlices !== undefined && (!Number.isInteger(input.adjacentSlices) || input.adjacentSlices < 0)) {
+      problems.push('"input.adjacentSlices" must be a whole number of slices (0, 1, …) when given');
+    }
     for (const k of ['height', 'width']) {
       if (input[k] !== undefined && (!Number.isInteger(input[k]) || input[k] < 1)) problems.push(`"input.${k}" must be a positive integer when given`);
     }

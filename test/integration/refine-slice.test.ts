@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createStudio } from '../../src/core/studio';
 import { readImage, writeImage } from '../../src/core/io';
 import { obliqueVolume, photo } from '../fixtures/volumes';
-import { writeClickModel } from '../fixtures/click-model';
+import { clickModelManifest, writeClickModel } from '../fixtures/click-model';
 import { writeConvModel, testManifest } from '../fixtures/onnx-builder';
 
 const home = mkdtempSync(join(tmpdir(), 'medseg-refine-'));
@@ -17,6 +17,9 @@ const models = join(home, 'models');
 mkdirSync(models);
 writeClickModel(join(models, 'click-rgb.onnx'), 3, 32);
 writeClickModel(join(models, 'click-grey.onnx'), 1, 32, { id: 'click-grey' });
+// 2.5D: slices k-1, k, k+1 as the image channels; this one answers with the next slice's bright voxels.
+writeConvModel(join(models, 'click-next.onnx'), { weights: [[0, 0, 10, 0, 0, 0]], bias: [-5], manifest: clickModelManifest(3, 32, {
+  id: 'click-next', input: { channels: 6, height: 32, width: 32, sizeMultiple: 1, layout: 'NCHW', adjacentSlices: 1 } }) });
 writeConvModel(join(models, 'plain.onnx'), { weights: [[1]], bias: [0], manifest: testManifest({ id: 'plain' }) });
 const studio = createStudio({ workspace: join(home, 'workspace'), models: { user: models, shipped: join(home, 'none') } });
 
@@ -66,6 +69,19 @@ test('any slice of a volume, on a grey-value image', async () => {
   const out = await studio.refineSlice({ caseId: summary.id, model: 'click-grey', k: 3, clicks: [{ i: 10, j: 12, positive: true }] });
   expect(out.mask.length).toBe(600);
   expect(out.mask[12 * 30 + 10]).toBe(1);
+});
+
+test('2.5D models get the neighbouring slices, clamped at the ends', async () => {
+  const volume = obliqueVolume({ size: [32, 32, 3], pixelType: 'uint8' });
+  volume.data.fill(0);
+  for (let j = 8; j < 16; j++) volume.data.fill(255, 2 * 1024 + j * 32 + 8, 2 * 1024 + j * 32 + 16); // a square on slice 2
+  const file = join(home, 'context.nii.gz');
+  await writeImage(file, volume);
+  const { summary } = await studio.openCase(file);
+  const at = (k: number) => studio.refineSlice({ caseId: summary.id, model: 'click-next', k, clicks: [{ i: 1, j: 1, positive: true }] });
+  expect(count((await at(1)).mask, 1)).toBe(64);   // slice 2 is slice 1's next
+  expect(count((await at(2)).mask, 1)).toBe(64);   // the last slice is its own next
+  expect(count((await at(0)).mask, 1)).toBe(0);    // slice 1 is dark
 });
 
 test('requests a user can get wrong are refused with what to do', async () => {

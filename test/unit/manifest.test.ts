@@ -35,3 +35,10 @@ test('a click-guided model says how its prompts are fed, and the channels count 
   expect(problems.join('\n')).toMatch(/encoding[\s\S]*prompts[\s\S]*focus/);
   expect(manifestProblems({ ...clickGuided, input: { channels: 4, sizeMultiple: 16, layout: 'NCHW' } })).toContain('a click-guided model needs "input.height" and "input.width"');
 });
+
+test('2.5D input names its neighbouring slices as a whole number', () => {
+  const context = (adjacentSlices: unknown) => manifestProblems({ ...valid, input: { ...valid.input, adjacentSlices } });
+  expect(context(1)).toEqual([]);
+  expect(context(-1)).toEqual(['"input.adjacentSlices" must be a whole number of slices (0, 1, …) when given']);
+  expect(context(0.5)).toHaveLength(1);
+});

@@ -10,8 +10,11 @@ import { applyActivation } from '../inference/slice-pipeline';
 import { encodeNetworkInput, pasteRefinement } from './click-encoding';
 
 export interface RefineJob {
-  /** The slice's voxels (interleaved components, i fastest). */
-  slice: { data: PixelArray; width: number; height: number; components: number };
+  /**
+   * The slice's voxels (interleaved components, i fastest); for 2.5D models `count` slices, the
+   * slice in the middle of its neighbours (clamped at the volume's ends).
+   */
+  slice: { data: PixelArray; width: number; height: number; count: number; components: number };
   /** The slice's labels now (width × height). */
   current: Uint8Array;
   clicks: SliceClick[];
@@ -24,8 +27,9 @@ export type NetworkRun = (input: Float32Array, dims: [number, number, number, nu
 export interface ClickGuidedModel {
   manifest: ModelManifest;
   interaction: InteractionManifest;
-  /** Image channels (the rest of the input are the prompts). */
+  /** Image channels (the rest of the input are the prompts), over all `1 + 2 × adjacentSlices` slices. */
   imageChannels: number;
+  adjacentSlices: number;
   net: { height: number; width: number };
 }
 
@@ -37,17 +41,26 @@ export function clickGuided(manifest: ModelManifest): ClickGuidedModel {
   }
   const { height, width, channels } = manifest.input;
   if (height === undefined || width === undefined) throw new UserError(`${manifest.name}: a click-guided model needs "input.height" and "input.width".`);
-  return { manifest, interaction, imageChannels: channels - interaction.prompts.length, net: { height, width } };
+  const imageChannels = channels - interaction.prompts.length;
+  const adjacentSlices = manifest.input.adjacentSlices ?? 0;
+  if (imageChannels % (1 + 2 * adjacentSlices) !== 0) {
+    throw new UserError(`${manifest.name}: ${imageChannels} image channels cannot be split over ${1 + 2 * adjacentSlices} slices; fix "input.channels" or "input.adjacentSlices".`);
+  }
+  return { manifest, interaction, imageChannels, adjacentSlices, net: { height, width } };
 }
 
 export async function refineSliceLabels(job: RefineJob, model: ClickGuidedModel, run: NetworkRun): Promise<Uint8Array> {
   const { slice, current, clicks, label } = job;
-  const { width, height, components } = slice;
+  const { width, height, count, components } = slice;
   const { imageChannels: channels, net, interaction, manifest } = model;
-  const mapping = channelMapping(components, channels);
-  if (!mapping) throw new UserError(`${manifest.name} takes ${channels}-channel images but this one has ${components} component(s) per voxel.`);
-  const planes = new Float32Array(channels * width * height);
-  extractSliceChannels(slice.data, [width, height, 1], components, 0, channels, mapping, planes);
+  const perSlice = channels / count;
+  const mapping = channelMapping(components, perSlice);
+  if (!mapping) throw new UserError(`${manifest.name} takes ${perSlice}-channel images but this one has ${components} component(s) per voxel.`);
+  const plane = width * height;
+  const planes = new Float32Array(channels * plane);
+  for (let s = 0; s < count; s++) {
+    extractSliceChannels(slice.data, [width, height, count], components, s, perSlice, mapping, planes.subarray(s * perSlice * plane));
+  }
   const pre = manifest.preprocessing;
   applyIntensityPreprocessing(planes, channels, { ...pre, mean: pre.mean.slice(0, channels), std: pre.std.slice(0, channels) });
   const previous = new Uint8Array(current.length);

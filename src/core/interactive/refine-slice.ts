@@ -5,6 +5,7 @@ import { UserError } from '../../shared/errors';
 import type { VolumeImage } from '../../shared/image';
 import { loadModel, refineWithModel, type SegmentationModel } from '../inference';
 import { readImage, writeLabelmap } from '../io';
+import { pixelArrayOf } from '../io/itk-image';
 import { readMaskOnGrid } from '../masks/evaluate-files';
 import { findModel, type ModelFolders } from '../training/model-registry';
 import { clickGuided } from './refine-pipeline';
@@ -23,9 +24,9 @@ export class ClickModels {
 
   constructor(private readonly folders: ModelFolders, private readonly idleMs = 10 * 60_000) {}
 
-  async get(ref: string, device: Device): Promise<{ model: SegmentationModel; ref: string }> {
+  async get(ref: string, device: Device): Promise<{ model: SegmentationModel; ref: string; adjacentSlices: number }> {
     const summary = await findModel(this.folders, ref);
-    clickGuided(summary.manifest);
+    const { adjacentSlices } = clickGuided(summary.manifest);
     if (!this.warm || this.warm.path !== summary.path || this.warm.device !== device) {
       await this.close();
       const model = loadModel(summary.path, { device });
@@ -35,7 +36,7 @@ export class ClickModels {
     if (this.idle) clearTimeout(this.idle);
     this.idle = setTimeout(() => void this.close(), this.idleMs);
     this.idle.unref?.();
-    return { model: await this.warm.model, ref: this.warm.ref };
+    return { model: await this.warm.model, ref: this.warm.ref, adjacentSlices };
   }
 
   async close(): Promise<void> {
@@ -44,6 +45,19 @@ export class ClickModels {
     this.warm = null;
     if (warm) await (await warm.model.catch(() => null))?.close();
   }
+}
+
+/** Slices k − c … k + c (clamped at the ends) of the image, as one block of voxels. */
+function neighbourhood(image: VolumeImage, k: number, context: number) {
+  const [width, height, depth] = image.size;
+  const sliceValues = width * height * image.components;
+  const count = 1 + 2 * context;
+  const data = pixelArrayOf(image.pixelType, count * sliceValues);
+  for (let s = 0; s < count; s++) {
+    const from = Math.min(Math.max(k - context + s, 0), depth - 1) * sliceValues;
+    data.set(image.data.subarray(from, from + sliceValues), s * sliceValues);
+  }
+  return { data, width, height, count, components: image.components };
 }
 
 function checkedClicks(clicks: unknown, width: number, height: number): SliceClick[] {
@@ -69,9 +83,8 @@ export async function refineSlice(image: VolumeImage, request: Omit<RefineSliceR
     throw new UserError(`The slice's mask must hold ${plane} labels (${width}×${height}), not ${mask instanceof Uint8Array ? mask.length : typeof mask}.`);
   }
   const clicks = checkedClicks(request.clicks, width, height);
-  const { model, ref } = await models.get(request.model, device);
-  const { components } = image;
-  const slice = { data: image.data.slice(k * plane * components, (k + 1) * plane * components), width, height, components };
+  const { model, ref, adjacentSlices } = await models.get(request.model, device);
+  const slice = neighbourhood(image, k, adjacentSlices);
   const labels = await refineWithModel(model, { slice, current: mask ?? new Uint8Array(plane), clicks, label });
   return { mask: labels, model: ref, seconds: (performance.now() - started) / 1000 };
 }

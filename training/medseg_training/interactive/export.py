@@ -15,9 +15,12 @@ MAX_BYTES = 15 * 1024 * 1024
 
 def interactive_manifest(ckpt: Dict[str, Any]) -> Dict[str, Any]:
     cfg = ckpt["train_config"]
-    return {"interaction": ckpt["interaction"],
-            "training": {"protocol": "iterative simulated clicks (RITM/DeepEdit style)", "maxRounds": cfg["maxRounds"],
-                         "contextSlices": cfg["contextSlices"], "validation": "mean NoC under the standard protocol"}}
+    manifest = {"interaction": ckpt["interaction"],
+                "training": {"protocol": "iterative simulated clicks (RITM/DeepEdit style)", "maxRounds": cfg["maxRounds"],
+                             "initFrom": cfg.get("initFrom"), "validation": "mean NoC under the standard protocol"}}
+    if cfg["adjacentSlices"]:
+        manifest["input"] = {"adjacentSlices": cfg["adjacentSlices"]}
+    return manifest
 
 
 def export_interactive(checkpoint: str, out: str, manifest_json: Optional[str | Dict] = None,

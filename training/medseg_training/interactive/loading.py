@@ -2,7 +2,7 @@
 
 2D image folders are paired by file stem, like the trainer's; volumes come in through
 :func:`medseg_training.data.load_pair` (the engine's slice convention) and, with
-``contextSlices``, slice ``k`` becomes ``[k - c … k + c]`` stacked as channels (clamped at the
+``adjacentSlices``, slice ``k`` becomes ``[k - c … k + c]`` stacked as channels (clamped at the
 ends), as the engine feeds them. Images are scaled down so no side exceeds ``maxSide``: the focus
 box and the click radius are relative to the network's input, so this changes no input's meaning.
 """
@@ -66,7 +66,7 @@ def load_pairs(pairs: Sequence[Sequence[str]], labels, pre: Preprocessing, chann
 
 def load_sets(config: Dict) -> Tuple[InteractiveSet, InteractiveSet]:
     pre = Preprocessing.from_manifest(config["preprocessing"])
-    common = dict(pre=pre, channels=config["channels"], context=config["contextSlices"], max_side=config["maxSide"])
+    common = dict(pre=pre, channels=config["channels"], context=config["adjacentSlices"], max_side=config["maxSide"])
     train = load_pairs(config["train"], config["trainLabels"], **common)
     keep: Optional[List[int]] = list(range(*config["valSlices"])) if config.get("valSlices") else None
     val = load_pairs(config["val"], config["valLabels"], keep=keep, **common) if config["val"] else InteractiveSet()

@@ -54,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--val-labels", default=None)
     p.add_argument("--val-slices", default=None, help="FROM,TO: use only these slices of --val volumes (half-open)")
     p.add_argument("--channels", type=int, default=1, help="image channels (3 for RGB)")
-    p.add_argument("--context-slices", type=int, default=0,
+    p.add_argument("--adjacent-slices", type=int, default=0,
                    help="CT: this many neighbouring slices on each side as extra image channels (1 → k-1, k, k+1)")
     p.add_argument("--window", default=None)
     p.add_argument("--scale", type=float, default=1.0)
@@ -66,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-rounds", type=int, default=3, help="simulated rounds before the training pass")
     p.add_argument("--rotate90", action="store_true", help="also transpose (orientation-free images: endoscopy)")
     p.add_argument("--gamma", type=float, default=0.0)
-    p.add_argument("--epochs", type=int, default=30)
+    p.add_argument("--epochs", type=int, default=None, help="epochs (default 30; with --resume: the run's own)")
     p.add_argument("--batch-size", type=int, default=8)
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--weight-decay", type=float, default=1e-4)
@@ -111,11 +111,11 @@ def _config(args) -> Dict:
         "arch": args.arch, "modelKwargs": json.loads(args.model_kwargs), "train": args.train, "val": args.val,
         "trainLabels": parse_labels(args.train_labels), "valLabels": parse_labels(args.val_labels),
         "valSlices": [int(v) for v in args.val_slices.split(",")] if args.val_slices else None,
-        "channels": args.channels, "contextSlices": args.context_slices, "preprocessing": pre.to_manifest(),
+        "channels": args.channels, "adjacentSlices": args.adjacent_slices, "preprocessing": pre.to_manifest(),
         "maxSide": args.max_side, "size": [args.size, args.size],
         "interaction": {"radius": args.radius, "expand": args.expand, "minFraction": args.min_fraction},
         "maxRounds": args.max_rounds, "sample": {"rotate90": args.rotate90, "gamma": args.gamma},
-        "epochs": args.epochs, "batchSize": args.batch_size, "lr": args.lr, "weightDecay": args.weight_decay,
+        "epochs": args.epochs or 30, "batchSize": args.batch_size, "lr": args.lr, "weightDecay": args.weight_decay,
         "maxMinutes": args.max_minutes, "valEvery": args.val_every, "valClicks": args.val_clicks, "valLimit": args.val_limit,
         "seed": args.seed, "initFrom": Path(args.init_from).name if args.init_from else None,
         "loss": "dice-bce", "data": args.data_description or ", ".join(Path(p[0]).name for p in args.train),
@@ -123,7 +123,7 @@ def _config(args) -> Dict:
 
 
 def image_channels(config: Dict) -> int:
-    return config["channels"] * (1 + 2 * config["contextSlices"])
+    return config["channels"] * (1 + 2 * config["adjacentSlices"])
 
 
 def spec_of(config: Dict) -> InteractionSpec:
@@ -199,8 +199,12 @@ def _run(args, stopper: _Stopper) -> int:
     device = select_device(args.device)
     resume = load_checkpoint(args.resume) if args.resume else None
     config = dict(resume["train_config"]) if resume else _config(args)
-    if resume and args.max_minutes:
-        config["maxMinutes"] = args.max_minutes
+    if resume:  # the checkpoint's preprocessing lists every network channel (for export); loading needs the image's
+        pre, channels = config["preprocessing"], config["channels"]
+        config["preprocessing"] = {**pre, "mean": pre["mean"][:channels], "std": pre["std"][:channels]}
+    if resume:  # a resumed run may be given more time or epochs
+        config["maxMinutes"] = args.max_minutes or config["maxMinutes"]
+        config["epochs"] = args.epochs or config["epochs"]
     torch.manual_seed(config["seed"])
     rng = np.random.default_rng(config["seed"] + (resume["step"] if resume else 0))
     out_dir = Path(args.out_dir)
@@ -212,7 +216,7 @@ def _run(args, stopper: _Stopper) -> int:
     except UnknownModelError as exc:
         raise UserFacingError(str(exc)) from exc
     if args.init_from and not resume:
-        transfer_weights(model, load_checkpoint(args.init_from), config["channels"] * config["contextSlices"])
+        transfer_weights(model, load_checkpoint(args.init_from), config["channels"] * config["adjacentSlices"])
     size_multiple = int(getattr(model, "size_multiple", 16))
     if spec.height % size_multiple:
         raise UserFacingError(f"--size {spec.height} must be a multiple of {size_multiple} for {config['arch']}")
@@ -306,7 +310,7 @@ def _run(args, stopper: _Stopper) -> int:
 def network_preprocessing(config: Dict) -> Dict:
     """The manifest's preprocessing lists a value per network channel; prompts are never preprocessed (0 and 1)."""
     pre = dict(config["preprocessing"])
-    slices, prompts = 1 + 2 * config["contextSlices"], len(spec_of(config).prompts)
+    slices, prompts = 1 + 2 * config["adjacentSlices"], len(spec_of(config).prompts)
     return {**pre, "mean": pre["mean"] * slices + [0.0] * prompts, "std": pre["std"] * slices + [1.0] * prompts}
 
 
