@@ -7,7 +7,7 @@ import { TOOL_REGISTRY, type ToolId } from './tool-registry';
 /** Commands the EditorController performs itself. */
 export type EditorCommand = 'brush.smaller' | 'brush.larger' | 'undo' | 'redo' | 'interpolate' | 'cancel' | 'confirm';
 /** Commands the workstation around the editor performs (it registers them with the controller). */
-export type HostCommand = 'slice.next' | 'slice.previous' | 'slice.forward' | 'slice.back' | 'help';
+export type HostCommand = 'slice.next' | 'slice.previous' | 'slice.forward' | 'slice.back' | 'help' | 'ai.propagate';
 export type EditorAction = `tool.${ToolId}` | EditorCommand | HostCommand;
 
 export type ShortcutGroup = 'Tools' | 'Brush' | 'Edit' | 'View';
@@ -27,6 +27,7 @@ const COMMAND_SHORTCUTS: readonly Shortcut[] = [
   { action: 'redo', keys: ['Mod+Shift+Z', 'Mod+Y'], description: 'Redo', group: 'Edit' },
   { action: 'interpolate', keys: ['I'], description: 'Fill the slices between labelled slices (active label)', group: 'Edit' },
   { action: 'confirm', keys: ['Enter'], description: 'Close the polygon and fill it', group: 'Edit' },
+  { action: 'ai.propagate', keys: ['Shift+A'], description: 'AI clicks: carry this slice\'s label to the neighbouring slices until the structure ends', group: 'Edit' },
   { action: 'cancel', keys: ['Escape'], description: 'Cancel the current stroke or polygon', group: 'Edit' },
   { action: 'slice.next', keys: ['ArrowUp', 'ArrowRight'], description: 'Next slice', group: 'View' },
   { action: 'slice.previous', keys: ['ArrowDown', 'ArrowLeft'], description: 'Previous slice', group: 'View' },

@@ -13,9 +13,12 @@ export interface OverlayShapes {
   brush: { x: number; y: number; rx: number; ry: number; color: string } | null;
   /** Screen points of the polygon (x, y pairs), its first vertex, and whether a click there closes it. */
   polygon: { points: number[]; start: { x: number; y: number }; closable: boolean } | null;
+  /** AI clicks of the current session: green adds, red removes. */
+  clicks: { x: number; y: number; positive: boolean }[];
 }
 
 const POLYGON_COLOR = '#ffd000';
+const CLICK_COLORS = { add: '#2ecc40', remove: '#ff4136' };
 
 /** A raster buffer: the offscreen canvas, its 2D context and the ImageData it is filled through. */
 class RasterBuffer {
@@ -57,13 +60,14 @@ export class SliceLayers {
   private readonly brush = new Konva.Ellipse({ radiusX: 1, radiusY: 1, strokeWidth: 1.5, listening: false });
   private readonly polygon = new Konva.Line({ stroke: POLYGON_COLOR, strokeWidth: 1.5, listening: false });
   private readonly polygonStart = new Konva.Circle({ radius: 5, stroke: POLYGON_COLOR, strokeWidth: 1.5, listening: false });
+  private readonly clickMarks = new Konva.Group({ listening: false });
   private transform: ViewTransform | null = null;
 
   constructor(container: HTMLDivElement, width: number, height: number) {
     this.stage = new Konva.Stage({ container, width, height, listening: false });
     this.imageLayer.add(this.imageNode);
     this.labelLayer.add(this.labelNode);
-    this.overlayLayer.add(this.crossVertical, this.crossHorizontal, this.brush, this.polygon, this.polygonStart);
+    this.overlayLayer.add(this.crossVertical, this.crossHorizontal, this.brush, this.polygon, this.polygonStart, this.clickMarks);
     this.stage.add(this.imageLayer, this.labelLayer, this.overlayLayer);
   }
 
@@ -115,6 +119,10 @@ export class SliceLayers {
     if (polygon) {
       this.polygon.points(polygon.points);
       this.polygonStart.setAttrs({ x: polygon.start.x, y: polygon.start.y, fill: polygon.closable ? POLYGON_COLOR : 'transparent' });
+    }
+    this.clickMarks.destroyChildren();
+    for (const c of shapes.clicks) {
+      this.clickMarks.add(new Konva.Circle({ x: c.x, y: c.y, radius: 4, fill: c.positive ? CLICK_COLORS.add : CLICK_COLORS.remove, stroke: '#000', strokeWidth: 1, listening: false }));
     }
     this.overlayLayer.batchDraw();
   }

@@ -11,7 +11,7 @@ import { interpolateBetweenSlices, type SliceInterpolationResult } from './slice
 import type { Orientation } from './slices';
 import { isToolId, toolDefinition, type ToolId } from './tool-registry';
 import {
-  DEFAULT_TOOL_SETTINGS, type EditorTool, type ToolOverlay, type ToolPointerEvent, type ToolSettings,
+  DEFAULT_TOOL_SETTINGS, type EditorTool, type SliceRefiner, type ToolOverlay, type ToolPointerEvent, type ToolSettings,
 } from './tools/tool-types';
 
 /** What the tools edit: the open case's labelmap, its history and its image. */
@@ -30,6 +30,8 @@ export interface EditorControllerOptions extends Partial<EditTarget> {
   tool?: ToolId;
   /** Moves the linked crosshair (the crosshair tool). */
   navigate?: (voxel: Vec3) => void;
+  /** The engine's slice refinement for AI clicks (the host knows the case and the model). */
+  refiner?: SliceRefiner | null;
 }
 
 export type EditorEvent =
@@ -64,6 +66,7 @@ export class EditorController {
   private tool: EditorTool = IDLE_TOOL;
   private view: { orientation: Orientation; sliceIndex: number } = { orientation: 'axial', sliceIndex: 0 };
   private readonly navigate: (voxel: Vec3) => void;
+  private readonly refiner: SliceRefiner | null;
   private readonly hostCommands = new Map<HostCommand, () => void>();
   private readonly listeners = new Set<EditorControllerListener>();
 
@@ -71,6 +74,7 @@ export class EditorController {
     this.settings = withDefaults(options.settings ?? {});
     this.toolId = options.tool ?? 'brush';
     this.navigate = options.navigate ?? (() => {});
+    this.refiner = options.refiner ?? null;
     if (options.labelmap && options.history) this.setTarget({ labelmap: options.labelmap, history: options.history, image: options.image });
   }
 
@@ -115,7 +119,7 @@ export class EditorController {
     const definition = toolDefinition(this.toolId);
     return definition.create({
       labelmap: target.labelmap, history: target.history, image: target.image ?? null,
-      settings: this.settings, navigate: this.navigate, gesture: definition.gesture,
+      settings: this.settings, navigate: this.navigate, gesture: definition.gesture, refiner: this.refiner,
     });
   }
 

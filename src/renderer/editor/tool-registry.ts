@@ -5,10 +5,11 @@ import { crosshairTool } from './tools/crosshair-tool';
 import { eraseComponentTool } from './tools/erase-component-tool';
 import { floodFillTool } from './tools/flood-fill-tool';
 import { polygonTool } from './tools/polygon-tool';
+import { aiClicksTool } from './tools/ai-clicks-tool';
 import type { ToolDefinition } from './tools/tool-types';
 
 export const TOOL_REGISTRY = [
-  crosshairTool, brushTool, eraserTool, thresholdBrushTool, polygonTool, floodFillTool, eraseComponentTool,
+  crosshairTool, brushTool, eraserTool, thresholdBrushTool, polygonTool, floodFillTool, eraseComponentTool, aiClicksTool,
 ] as const;
 
 export type ToolId = (typeof TOOL_REGISTRY)[number]['id'];

@@ -3,7 +3,8 @@
 // object. The active tool id is read from the controller whenever it reports a change.
 import { defineStore } from 'pinia';
 import { computed, markRaw, reactive, ref } from 'vue';
-import { DEFAULT_TOOL_SETTINGS, EditorController, toolDefinition, type ToolId, type ToolSettings } from '../editor';
+import { DEFAULT_TOOL_SETTINGS, EditorController, toolDefinition, type SliceRefiner, type ToolId, type ToolSettings } from '../editor';
+import { useAiClicksStore } from './ai-clicks-store';
 import { useViewStore } from './view-store';
 
 export const useToolStore = defineStore('tools', () => {
@@ -14,7 +15,9 @@ export const useToolStore = defineStore('tools', () => {
     floodRange: { lo: -100, hi: 300 },
   });
   const view = useViewStore();
-  const controller = markRaw(new EditorController({ settings, tool: 'brush', navigate: (voxel) => view.setCursor(voxel) }));
+  // AI clicks reach the engine through the AI-clicks store, looked up when a click needs it.
+  const refiner: SliceRefiner = { refine: (request) => useAiClicksStore().refiner.refine(request) };
+  const controller = markRaw(new EditorController({ settings, tool: 'brush', navigate: (voxel) => view.setCursor(voxel), refiner }));
   const toolId = ref<ToolId>(controller.activeToolId);
   controller.onChange(() => { toolId.value = controller.activeToolId; });
   const definition = computed(() => toolDefinition(toolId.value));

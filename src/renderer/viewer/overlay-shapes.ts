@@ -1,5 +1,5 @@
 // What the tool overlay layer of a view shows, in screen pixels: the crosshair through the cursor
-// voxel (each line in the colour of the view it stands for), the brush outline and the polygon.
+// voxel (each line in the colour of the view it stands for), the brush outline, the polygon and AI clicks.
 import { voxelToSlice, type Orientation } from '../editor/slices';
 import type { OverlayShapes } from '../editor/slice-layers';
 import type { ToolCursor, ToolOverlay } from '../editor/tools/tool-types';
@@ -23,7 +23,7 @@ const onThisSlice = (o: { orientation: Orientation; sliceIndex: number }, plane:
 
 export function overlayShapes(input: OverlayInput): OverlayShapes {
   const { transform: t, slicing, sliceIndex, tool } = input;
-  const shapes: OverlayShapes = { crosshair: null, brush: null, polygon: null };
+  const shapes: OverlayShapes = { crosshair: null, brush: null, polygon: null, clicks: [] };
   if (input.crosshair && slicing.screenAxes) {
     const p = sliceToScreen(t, voxelToSlice(slicing.plane, input.crosshair).point);
     shapes.crosshair = {
@@ -42,6 +42,8 @@ export function overlayShapes(input: OverlayInput): OverlayShapes {
       return [s.x, s.y];
     });
     shapes.polygon = { points, start: sliceToScreen(t, tool.vertices[0]), closable: tool.closable };
+  } else if (tool.kind === 'clicks' && onThisSlice(tool, slicing.plane, sliceIndex)) {
+    shapes.clicks = tool.clicks.map((c) => ({ ...sliceToScreen(t, c), positive: c.positive }));
   }
   return shapes;
 }

@@ -5,6 +5,7 @@ import type { RadiusUnit } from '../brush-strategies';
 import type { LabelmapHistory } from '../history';
 import type { IntensityRange, IntensitySource } from '../intensity';
 import type { Labelmap } from '../labelmap';
+import type { SliceClick } from '../../../shared/api';
 import type { Vec3 } from '../../../shared/geometry';
 import type { Orientation, SlicePoint } from '../slices';
 
@@ -23,6 +24,8 @@ export interface ToolPointerEvent extends SlicePoint {
   orientation: Orientation;
   sliceIndex: number;
   modifiers?: Partial<Modifiers>;
+  /** Which mouse button; 'secondary' reaches only tools whose definition takes `secondaryClick`. */
+  button?: 'primary' | 'secondary';
 }
 
 export interface ToolSettings {
@@ -60,6 +63,15 @@ export const DEFAULT_TOOL_SETTINGS: Readonly<ToolSettings> = {
 /** A range with its ends in order, whatever order the user typed them in. */
 export const orderedRange = (r: IntensityRange): IntensityRange => ({ lo: Math.min(r.lo, r.hi), hi: Math.max(r.lo, r.hi) });
 
+/**
+ * The engine's click-guided refinement of one axial slice (AI clicks), as the host provides it:
+ * resolves to the slice's new labels (width × height, i fastest), or null when it failed (the host
+ * has told the user why).
+ */
+export interface SliceRefiner {
+  refine(request: { k: number; clicks: SliceClick[]; mask: Uint8Array; label: number }): Promise<Uint8Array | null>;
+}
+
 /** What a tool works on; the controller builds one per tool it creates. */
 export interface ToolContext {
   labelmap: Labelmap;
@@ -72,13 +84,16 @@ export interface ToolContext {
   navigate: (voxel: Vec3) => void;
   /** Name of the undo entry this tool's edits make (its definition's `gesture`). */
   gesture: string;
+  /** AI clicks: the host's refinement of a slice; null where the host has none. */
+  refiner: SliceRefiner | null;
 }
 
 /** What the tool overlay layer should draw. */
 export type ToolOverlay =
   | { kind: 'none' }
   | { kind: 'brushCursor'; orientation: Orientation; sliceIndex: number; center: SlicePoint; radiusU: number; radiusV: number }
-  | { kind: 'polygon'; orientation: Orientation; sliceIndex: number; vertices: readonly SlicePoint[]; preview: SlicePoint | null; closable: boolean };
+  | { kind: 'polygon'; orientation: Orientation; sliceIndex: number; vertices: readonly SlicePoint[]; preview: SlicePoint | null; closable: boolean }
+  | { kind: 'clicks'; orientation: Orientation; sliceIndex: number; clicks: readonly (SlicePoint & { positive: boolean })[] };
 
 export interface EditorTool {
   readonly state: ToolState;
@@ -97,7 +112,7 @@ export interface EditorTool {
 export type ToolCursor = { kind: 'brush'; color: string } | { kind: 'system'; css: 'crosshair' | 'cell' | 'copy' | 'pointer' };
 
 /** Groups of settings the tool panel shows for a tool (each group is one block of controls). */
-export type ToolSettingGroup = 'brushSize' | 'paintOver' | 'eraseAny' | 'threshold' | 'floodRange';
+export type ToolSettingGroup = 'brushSize' | 'paintOver' | 'eraseAny' | 'threshold' | 'floodRange' | 'aiModel';
 
 export interface ToolDefinition<Id extends string = string> {
   id: Id;
@@ -115,6 +130,8 @@ export interface ToolDefinition<Id extends string = string> {
   hint?: string;
   /** True when the tool edits the labelmap (false: it only looks or navigates). */
   edits: boolean;
+  /** The right mouse button goes to the tool (as `button: 'secondary'`) instead of window/level. */
+  secondaryClick?: boolean;
   create(ctx: ToolContext): EditorTool;
 }
 
