@@ -4,7 +4,7 @@ import { imageInfo } from '../shared/image';
 import type {
   AddCaseRequest, BatchSegmentRequest, CaseSegmentRequest, EvaluateRequest, ExportMaskRequest, OpenedCase, SegmentRequest, StudioApi, StudioEvent,
 } from '../shared/api';
-import { UserError } from '../shared/errors';
+import { formatModelRef, parseModelRef } from '../shared/model-ref';
 import { readImage, writeLabelmap, type LoadedImage } from './io';
 import { loadModel, segmentVolume } from './inference';
 import { segmentFiles } from './inference/segment-files';
@@ -12,7 +12,8 @@ import { doctorReport } from './inference/execution-provider';
 import { evaluateFolders, evaluatePair, readMaskOnGrid } from './masks/evaluate-files';
 import { importModel } from './training/model-import';
 import { countLabels } from './masks/label-counts';
-import { listModels, findLineage, findModel, type ModelFolders } from './training/model-registry';
+import { listModels, findLineage, findModel } from './training/model-registry';
+import type { ModelFolders } from './training/model-folders';
 import { setCurrentVersion } from './training/model-versions';
 import { FinetuneJobs } from './training/finetune-job';
 import { evaluateVersions } from './training/evaluate-versions';
@@ -145,7 +146,7 @@ export function createStudio(options: StudioOptions = {}): StudioApi {
           onProgress: (done, total) => jobId && emit({ kind: 'progress', jobId, done, total, message: `Segmenting with ${summary.manifest.name}` }),
         });
         return {
-          labelmap: result.labelmap, labels: summary.manifest.output.labels, model: `${summary.id}@${summary.manifest.version}`,
+          labelmap: result.labelmap, labels: summary.manifest.output.labels, model: formatModelRef(summary.id, summary.manifest.version),
           provider: result.provider, ...(model.providerNote ? { providerNote: model.providerNote } : {}),
           slices: result.slices, seconds: result.seconds,
         };
@@ -198,7 +199,7 @@ export function createStudio(options: StudioOptions = {}): StudioApi {
       const { record } = await cases.open(input, image);
       openImages.put(record.id, image);
       await cases.save({ caseId: record.id, labelmap, provenance: correctedProvenance(labelmap, proposal), labels,
-        proposedBy: summary ? `${summary.id}@${summary.manifest.version}` : null });
+        proposedBy: summary ? formatModelRef(summary.id, summary.manifest.version) : null });
       return cases.review(record.id, reviewed, split);
     },
 
@@ -207,10 +208,9 @@ export function createStudio(options: StudioOptions = {}): StudioApi {
     modelVersions: async (model) => (await findLineage(folders, model)).versions,
 
     async setCurrentVersion(ref) {
-      const at = ref.lastIndexOf('@');
-      if (at < 1) throw new UserError(`Name the version as id@version (e.g. dra-unet-liver-ct@1.1.0), not "${ref}".`);
+      const { version } = parseModelRef(ref, { versionRequired: true });
       const { root } = await findLineage(folders, ref);
-      await setCurrentVersion(folders, root, ref.slice(at + 1));
+      await setCurrentVersion(folders, root, version!);
       return (await findLineage(folders, ref)).versions;
     },
 

@@ -19,6 +19,8 @@ export interface ModelSummary {
   weights: string | null;
   /** How many versions the model's lineage has (1: never fine-tuned). */
   versions: number;
+  /** Version folders in the store that could not be read and were skipped (damaged, misnamed). */
+  problems?: string[];
 }
 
 /** What a fine-tune job recorded about the version it made (immutable, like the version). */

@@ -7,7 +7,8 @@ import { loadModel, refineWithModel, type SegmentationModel } from '../inference
 import { readImage, writeLabelmap } from '../io';
 import { pixelArrayOf } from '../io/itk-image';
 import { readMaskOnGrid } from '../masks/evaluate-files';
-import { findModel, type ModelFolders } from '../training/model-registry';
+import { findModel } from '../training/model-registry';
+import type { ModelFolders } from '../training/model-folders';
 import { clickGuided } from './refine-pipeline';
 
 interface WarmModel {

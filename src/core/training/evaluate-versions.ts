@@ -7,7 +7,8 @@ import { loadModel, segmentVolume } from '../inference';
 import { addCounts, metricsOf, overlapCounts, type OverlapCounts } from '../masks/metrics';
 import type { CaseStore } from '../workspace/case-store';
 import { casesForModel } from './finetune-dataset';
-import { findLineage, type ModelFolders } from './model-registry';
+import { findLineage } from './model-registry';
+import type { ModelFolders } from './model-folders';
 
 export async function evaluateVersions(folders: ModelFolders, store: CaseStore, modelRef: string): Promise<VersionEvaluation> {
   const { root, versions } = await findLineage(folders, modelRef);

@@ -7,6 +7,7 @@ import type { ModelManifest } from '../../shared/manifest';
 import type { VolumeImage } from '../../shared/image';
 import { isCorrection } from '../../shared/provenance';
 import { UserError } from '../../shared/errors';
+import { modelRefProblem, parseModelRef } from '../../shared/model-ref';
 import { readImage, writeImage, writeLabelmap } from '../io';
 import type { CaseRecord, CaseStore } from '../workspace/case-store';
 
@@ -23,7 +24,8 @@ export interface FinetuneDataset {
 
 /** Cases a model can learn from: same channel count, and proposed by this model's lineage or by none. */
 export function casesForModel(cases: CaseRecord[], modelId: string): CaseRecord[] {
-  return cases.filter((c) => c.proposedBy === null || c.proposedBy.split('@')[0] === modelId);
+  // A case.json naming no valid ref (edited by hand, damaged) counts as proposed by another model.
+  return cases.filter((c) => c.proposedBy === null || (modelRefProblem(c.proposedBy) === null && parseModelRef(c.proposedBy).id === modelId));
 }
 
 function sliceWeights(provenance: Uint8Array, image: VolumeImage): number[] {

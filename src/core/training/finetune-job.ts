@@ -12,9 +12,11 @@ import { createInterface } from 'node:readline';
 import type { FinetuneJob, FinetuneRequest, MaskMetrics, StudioEvent, VersionRecord } from '../../shared/api';
 import type { ModelManifest } from '../../shared/manifest';
 import { UserError } from '../../shared/errors';
+import { formatModelRef, parseModelRef } from '../../shared/model-ref';
 import type { CaseStore } from '../workspace/case-store';
 import { writeFinetuneDataset, HUMAN_EDITED_SLICE_WEIGHT } from './finetune-dataset';
-import { findLineage, findModel, type ModelFolders } from './model-registry';
+import { findLineage, findModel } from './model-registry';
+import type { ModelFolders } from './model-folders';
 import { currentVersionName, discardReservation, publishVersion, reserveVersion, setCurrentVersion, type RootModel } from './model-versions';
 import { findPythonRuntime, TRAINING_RUNTIME_HINT, type PythonRuntime } from './python-runtime';
 
@@ -89,7 +91,7 @@ export class FinetuneJobs {
     if (!python) throw new UserError(`Fine-tuning needs ${TRAINING_RUNTIME_HINT}.`);
     const { folders } = this.options;
     const parent = await findModel(folders, request.model);
-    const parentRef = `${parent.id}@${parent.manifest.version}`;
+    const parentRef = formatModelRef(parent.id, parent.manifest.version);
     if (!parent.weights) {
       throw new UserError(`${parent.manifest.name} (${parentRef}) has no PyTorch weights (.pt beside its .onnx), so it cannot be fine-tuned; ` +
         'export it with medseg_training.export --weights-out.');
@@ -226,8 +228,8 @@ export class FinetuneJobs {
     dataset: { trainCases: string[]; heldOutCases: string[] }): Promise<void> {
     const metrics = done.exportedValMetrics!;
     const parentMetrics = done.parentValMetrics ?? job.baseline!;
-    const ref = `${root.id}@${reservation.version}`;
-    const parentVersion = job.parent.slice(job.parent.lastIndexOf('@') + 1);
+    const ref = formatModelRef(root.id, reservation.version);
+    const parentVersion = parseModelRef(job.parent).version;
     const cases = `the same ${dataset.heldOutCases.length} held-out case(s)`;
     let gate: VersionRecord['gate'];
     if (metrics.dice < parentMetrics.dice) {

@@ -10,7 +10,8 @@ import { UserError } from '../../shared/errors';
 import { embedManifest, loadModel, readManifest, readOnnxMetadata, segmentVolume, type SegmentationModel } from '../inference';
 import { readGraphInput } from '../inference/onnx-graph-input';
 import { completeManifest, manifestRequest } from './imported-manifest';
-import { listRootModels, type ModelFolders } from './model-registry';
+import { listRootModels } from './model-registry';
+import type { ModelFolders } from './model-folders';
 
 /** Multiples a size-free graph may need, smallest first (U-Nets: 2**depth). */
 const CANDIDATE_MULTIPLES = [1, 2, 4, 8, 16, 32, 64];
