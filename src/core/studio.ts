@@ -26,6 +26,7 @@ import { openUpload } from './workspace/uploads';
 import { correctedProvenance, maskAsLabels } from './workspace/corrected-case';
 import { appRoot, medsegHome } from './paths';
 import { ClickModels, refineFile, refineSlice } from './interactive/refine-slice';
+import { caseSources, refuseOverwritingSources } from './confinement/source-protection';
 
 export interface StudioOptions {
   models?: Partial<ModelFolders>;
@@ -94,6 +95,7 @@ export function createStudio(options: StudioOptions = {}): StudioApi {
 
     async segment({ input, model: modelId, out, device = 'auto' }: SegmentRequest) {
       const summary = await findModel(folders, modelId);
+      await refuseOverwritingSources([out], [input, ...await caseSources(cases)]);
       const image = await readImage(input);
       const model = await loadModel(summary.path, { device });
       try {
@@ -119,7 +121,9 @@ export function createStudio(options: StudioOptions = {}): StudioApi {
       const summary = await findModel(folders, modelId);
       const model = await loadModel(summary.path, { device });
       try {
-        return await segmentFiles(model, summary.id, summary.manifest.output.labels, inputs, outDir);
+        const sources = [...inputs, ...await caseSources(cases)];
+        return await segmentFiles(model, summary.id, summary.manifest.output.labels, inputs, outDir,
+          (target) => refuseOverwritingSources([target], sources));
       } finally {
         await model.close();
       }
@@ -166,17 +170,17 @@ export function createStudio(options: StudioOptions = {}): StudioApi {
 
     async exportMask({ caseId, labelmap, out }: ExportMaskRequest) {
       const image = await caseImage(caseId);
-      const written = [(await writeLabelmap(out, labelmap, image)).out];
       // A 2D case also gets a PNG beside its NIfTI, for tools that expect one.
-      if (image.size[2] === 1 && !out.toLowerCase().endsWith('.png')) {
-        const png = out.replace(/(\.nii\.gz|\.nii|\.nrrd|\.mha)$/i, '') + '.png';
-        written.push((await writeLabelmap(png, labelmap, image)).out);
-      }
+      const png = image.size[2] === 1 && !out.toLowerCase().endsWith('.png') ? out.replace(/(\.nii\.gz|\.nii|\.nrrd|\.mha)$/i, '') + '.png' : null;
+      await refuseOverwritingSources(png ? [out, png] : [out], await caseSources(cases));
+      const written = [(await writeLabelmap(out, labelmap, image)).out];
+      if (png) written.push((await writeLabelmap(png, labelmap, image)).out);
       return { written };
     },
 
     async exportDicomSeg({ caseId, labelmap, provenance, labels, out }) {
       const [record, image] = await Promise.all([cases.get(caseId), caseImage(caseId)]);
+      await refuseOverwritingSources([out], await caseSources(cases));
       return writeDicomSeg({ out, labelmap, provenance, geometry: image, source: record.source, labels, model: record.proposedBy });
     },
 
@@ -217,7 +221,10 @@ export function createStudio(options: StudioOptions = {}): StudioApi {
     evaluateVersions: (model) => evaluateVersions(folders, cases, model),
     maskStatistics,
     refineSlice: async (request) => refineSlice(await caseImage(request.caseId), request, clickModels),
-    refineFile: (request) => refineFile(request, clickModels),
+    async refineFile(request) {
+      await refuseOverwritingSources([request.out], [request.input, ...await caseSources(cases)]);
+      return refineFile(request, clickModels);
+    },
     probeDevices: () => doctorReport(folders.shipped),
   };
 }

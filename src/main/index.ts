@@ -3,7 +3,8 @@
 import { app, BrowserWindow, ipcMain, session, type IpcMainInvokeEvent } from 'electron';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { callProblem, STUDIO_METHODS, type StudioApi } from '../shared/api';
+import { STUDIO_METHODS, type StudioApi } from '../shared/api';
+import { callProblem } from '../shared/call-checks';
 import { createStudio } from '../core/studio';
 import { isUserError } from '../shared/errors';
 

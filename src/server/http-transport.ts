@@ -2,13 +2,19 @@
 // a binary envelope (typed arrays travel as bytes); answers {ok, value} or {ok:false, error} in the
 // same envelope. The method list comes from the contract. Progress events are pushed to pages as
 // Server-Sent Events on GET /events (one-way push is all they need; no WebSocket library).
+//
+// Any web page the user visits can send requests here, so nothing a request holds may stop the
+// server: every handler is guarded, a malformed URL or envelope is a 400, the Host must be this
+// server's own address (a DNS-rebinding page sends its own name), calls from another origin are
+// refused, and a body over the cap is refused from its Content-Length or cut off when it gets there.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { callProblem, STUDIO_METHODS, type StudioApi, type StudioEvent } from '../shared/api';
+import { STUDIO_METHODS, type StudioApi, type StudioEvent } from '../shared/api';
+import { callProblem } from '../shared/call-checks';
 import { isUserError } from '../shared/errors';
-import { decodeEnvelope, encodeEnvelope } from '../shared/binary-envelope';
+import { decodeEnvelope, encodeEnvelope, EnvelopeError } from '../shared/binary-envelope';
 
 export interface StudioServerOptions {
   studio: StudioApi;
@@ -18,6 +24,8 @@ export interface StudioServerOptions {
   port?: number;
   /** Access token required on every API call; a random one when absent. */
   token?: string;
+  /** Largest request body accepted (default 2 GiB). */
+  maxBodyBytes?: number;
 }
 
 export interface StudioServer {
@@ -37,79 +45,192 @@ const CONTENT_TYPES: Record<string, string> = {
 // Labelmaps of full CT volumes are sent back for autosave: allow up to 2 GiB.
 const MAX_BODY_BYTES = 2 ** 31;
 
-async function readBody(req: IncomingMessage): Promise<Uint8Array> {
-  let size = 0;
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new Error('request body too large');
-    chunks.push(chunk);
+/** A request refused with an HTTP status and a message for whoever sent it. */
+class Refusal extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
   }
-  return Buffer.concat(chunks);
 }
 
-function tokenMatches(expected: string, given: string | null): boolean {
-  if (!given) return false;
+/**
+ * The body, never more than `cap` bytes of it in memory: a declared length over the cap is refused
+ * before anything is read, and one buffer of the declared size is filled in place (no second copy).
+ */
+async function readBody(req: IncomingMessage, cap: number): Promise<Uint8Array> {
+  const declared = declaredLength(req, cap);
+  const chunks: Buffer[] = [];
+  const body = declared === null ? null : Buffer.allocUnsafe(declared);
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    if (size + chunk.length > (declared ?? cap)) throw new Refusal(413, `the request body is over the limit of ${cap} bytes`);
+    if (body) chunk.copy(body, size);
+    else chunks.push(chunk);
+    size += chunk.length;
+  }
+  if (body && size !== declared) throw new Refusal(400, `the request body ended after ${size} of its ${declared} bytes`);
+  return body ?? Buffer.concat(chunks);
+}
+
+function declaredLength(req: IncomingMessage, cap: number): number | null {
+  const header = req.headers['content-length'];
+  if (header === undefined) return null;
+  if (!/^\d{1,16}$/.test(header)) throw new Refusal(400, `Content-Length must be a number of bytes, not ${JSON.stringify(header)}`);
+  const length = Number(header);
+  if (length > cap) throw new Refusal(413, `the request body (${length} bytes) is over the limit of ${cap} bytes`);
+  return length;
+}
+
+function tokenMatches(expected: string, given: unknown): boolean {
+  if (typeof given !== 'string') return false;
   const a = Buffer.from(expected), b = Buffer.from(given);
   return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** The request's path and query, or null for what no browser of ours sends (`//[`, absolute forms). */
+function requestUrl(raw: string | undefined): URL | null {
+  if (!raw || !raw.startsWith('/') || raw.startsWith('//')) return null;
+  try {
+    return new URL(raw, 'http://server');
+  } catch {
+    return null;
+  }
+}
+
+function staticRelativePath(url: URL): string | null {
+  try {
+    return normalize(decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname)).replace(/^([/\\])+/, '');
+  } catch {
+    return null;
+  }
 }
 
 export async function startStudioServer(options: StudioServerOptions): Promise<StudioServer> {
   const host = options.host ?? '127.0.0.1';
   const token = options.token ?? randomBytes(24).toString('base64url');
+  const cap = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const methods = new Set<string>(STUDIO_METHODS);
   const listeners = new Set<ServerResponse>();
+  let ownHosts = new Set<string>();
 
-  const server = createServer(async (req, res) => {
-    const url = new URL(req.url ?? '/', `http://${host}`);
-    const send = (status: number, body: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/octet-stream' });
-      res.end(encodeEnvelope(body));
-    };
-    if (url.pathname === '/events') {
-      // EventSource cannot send headers, so the token comes as a query parameter here.
-      if (!tokenMatches(token, url.searchParams.get('token'))) return send(401, { ok: false, error: 'missing or wrong access token' });
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
-      res.write(': connected\n\n');
-      listeners.add(res);
-      req.on('close', () => listeners.delete(res));
+  const send = (res: ServerResponse, status: number, type: string, body: Uint8Array | string, close = false) => {
+    const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+    res.writeHead(status, {
+      'content-type': type, 'content-length': bytes.byteLength, 'cache-control': 'no-store', ...(close ? { connection: 'close' } : {}),
+    });
+    res.end(bytes);
+  };
+  const sendEnvelope = (res: ServerResponse, status: number, body: unknown, close = false) =>
+    send(res, status, 'application/octet-stream', encodeEnvelope(body), close);
+  const sendText = (res: ServerResponse, status: number, text: string, close = false) => send(res, status, 'text/plain; charset=utf-8', text, close);
+
+  /** Whether the request comes from this server's own page: its Host, and its Origin when a browser sends one. */
+  function originProblem(req: IncomingMessage, needsSameOrigin: boolean): string | null {
+    const hostHeader = req.headers.host ?? '';
+    if (!ownHosts.has(hostHeader.toLowerCase())) return `this server answers only to ${[...ownHosts][0]}, not to "${hostHeader}"`;
+    if (!needsSameOrigin) return null;
+    const origin = req.headers.origin;
+    if (origin !== undefined && origin !== `http://${hostHeader}`) return `calls from ${origin} are refused: only the MedSeg Studio page may call`;
+    const site = req.headers['sec-fetch-site'];
+    if (site !== undefined && site !== 'same-origin' && site !== 'none') return `calls from a ${site} page are refused`;
+    return null;
+  }
+
+  async function callApi(req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
+    if (req.method !== 'POST' || !methods.has(method)) return sendEnvelope(res, 404, { ok: false, error: `no such method: ${method}` });
+    if (!tokenMatches(token, req.headers['x-medseg-token'])) return sendEnvelope(res, 401, { ok: false, error: 'missing or wrong access token' });
+    const args = decodeEnvelope(await readBody(req, cap));
+    if (!Array.isArray(args)) throw new Refusal(400, 'the arguments must be an array');
+    const problem = callProblem(method, args);
+    if (problem) throw new Refusal(400, problem);
+    const fn = options.studio[method as keyof StudioApi] as (...a: unknown[]) => Promise<unknown>;
+    try {
+      return sendEnvelope(res, 200, { ok: true, value: await fn.apply(options.studio, args) });
+    } catch (e) {
+      if (!isUserError(e)) throw e;
+      return sendEnvelope(res, 200, { ok: false, error: e.message });
+    }
+  }
+
+  function openEvents(req: IncomingMessage, res: ServerResponse, url: URL): void {
+    // EventSource cannot send headers, so the token comes as a query parameter here.
+    if (!tokenMatches(token, url.searchParams.get('token'))) return sendEnvelope(res, 401, { ok: false, error: 'missing or wrong access token' });
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+    res.write(': connected\n\n');
+    listeners.add(res);
+    const forget = () => listeners.delete(res);
+    req.on('close', forget);
+    res.on('error', forget);
+  }
+
+  async function serveStatic(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'method not allowed');
+    const relative = staticRelativePath(url);
+    if (relative === null) return sendText(res, 400, 'malformed URL');
+    const file = join(options.staticDir, relative);
+    if (!file.startsWith(options.staticDir + sep)) return sendText(res, 403, 'forbidden');
+    let body: Buffer;
+    try {
+      body = await readFile(file);
+    } catch {
+      return sendText(res, 404, 'not found');
+    }
+    send(res, 200, CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', body);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = requestUrl(req.url);
+    if (!url) throw new Refusal(400, 'malformed URL');
+    const api = url.pathname.startsWith('/api/') || url.pathname === '/events';
+    const problem = originProblem(req, api);
+    if (problem) throw new Refusal(403, problem);
+    if (url.pathname === '/events') return openEvents(req, res, url);
+    if (url.pathname.startsWith('/api/')) return callApi(req, res, url.pathname.slice('/api/'.length));
+    return serveStatic(req, res, url);
+  }
+
+  /** The one place a request ends badly: refused with its status, or 500 for the engine's own errors. */
+  function fail(req: IncomingMessage, res: ServerResponse, e: unknown): void {
+    if (res.headersSent) {
+      res.destroy();
       return;
     }
-    if (url.pathname.startsWith('/api/')) {
-      const method = url.pathname.slice('/api/'.length);
-      if (req.method !== 'POST' || !methods.has(method)) return send(404, { ok: false, error: `no such method: ${method}` });
-      if (!tokenMatches(token, req.headers['x-medseg-token'] as string ?? null)) return send(401, { ok: false, error: 'missing or wrong access token' });
+    const refusal = e instanceof Refusal ? e : e instanceof EnvelopeError ? new Refusal(400, e.message) : null;
+    const status = refusal?.status ?? 500;
+    const error = refusal?.message ?? `Unexpected error: ${(e as Error)?.message ?? String(e)}`;
+    // A refused request may have a body left unread: the connection closes once the answer is out.
+    const close = refusal !== null;
+    if (req.url?.startsWith('/api/') || req.url?.startsWith('/events')) sendEnvelope(res, status, { ok: false, error }, close);
+    else sendText(res, status, error, close);
+  }
+
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    req.on('error', () => res.destroy());
+    res.on('error', () => res.destroy());
+    handle(req, res).catch((e) => {
       try {
-        const args = decodeEnvelope(await readBody(req));
-        if (!Array.isArray(args)) return send(400, { ok: false, error: 'arguments must be an array' });
-        const problem = callProblem(method, args);
-        if (problem) return send(400, { ok: false, error: problem });
-        const fn = options.studio[method as keyof StudioApi] as (...a: unknown[]) => Promise<unknown>;
-        return send(200, { ok: true, value: await fn(...args) });
-      } catch (e) {
-        return send(isUserError(e) ? 200 : 500, { ok: false, error: isUserError(e) ? e.message : `Unexpected error: ${(e as Error).message}` });
+        fail(req, res, e);
+      } catch {
+        res.destroy();
       }
-    }
-    // Static renderer files, confined to staticDir.
-    const relative = normalize(decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname)).replace(/^([/\\])+/, '');
-    const file = join(options.staticDir, relative);
-    if (!file.startsWith(options.staticDir + sep)) {
-      res.writeHead(403, { 'content-type': 'text/plain' });
-      return res.end('forbidden');
-    }
+    });
+  };
+  const server = createServer(onRequest);
+  // A client that waits for "100 Continue" before sending a body over the cap never gets to send it.
+  server.on('checkContinue', (req, res) => {
     try {
-      const body = await readFile(file);
-      res.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' });
-      res.end(body);
-    } catch {
-      res.writeHead(404, { 'content-type': 'text/plain' });
-      res.end('not found');
+      declaredLength(req, cap);
+    } catch (e) {
+      return fail(req, res, e);
     }
+    res.writeContinue();
+    onRequest(req, res);
   });
 
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, host, resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
+  const names = host === '127.0.0.1' || host === 'localhost' ? ['127.0.0.1', 'localhost'] : host === '::1' ? ['[::1]', 'localhost'] : [host];
+  ownHosts = new Set(names.map((name) => `${name}:${port}`));
   return {
     server,
     token,

@@ -3,23 +3,17 @@
 import { delimiter, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { StudioEvent } from '../shared/api';
-import { createStudio } from '../core/studio';
 import { appRoot, medsegHome } from '../core/paths';
 import { startStudioServer } from './http-transport';
-import { guardPaths } from './path-guard';
+import { browserModeStudio } from './browser-access';
 
 const { values } = parseArgs({ options: { root: { type: 'string', multiple: true }, port: { type: 'string' } } });
 const port = Number(values.port ?? process.env.MEDSEG_PORT ?? 0);
-// Files the page may name: configured roots (default: the folder the server was started in), the
-// user's MedSeg home (workspace, uploads) and the bundled sample.
-const roots = [
-  ...(values.root ?? process.env.MEDSEG_ROOTS?.split(delimiter).filter(Boolean) ?? [process.cwd()]),
-  medsegHome(), join(appRoot(), 'resources'),
-];
+const roots = values.root ?? process.env.MEDSEG_ROOTS?.split(delimiter).filter(Boolean) ?? [process.cwd()];
 // The studio is created before the server exists; events reach pages through this late-bound sink.
 let broadcast: (event: StudioEvent) => void = () => {};
-const studio = guardPaths(createStudio({ emit: (event) => broadcast(event) }), roots);
+const studio = browserModeStudio({ roots, home: medsegHome(), appRoot: appRoot(), emit: (event) => broadcast(event) });
 const started = await startStudioServer({ studio, staticDir: join(appRoot(), 'out', 'renderer'), port, token: process.env.MEDSEG_TOKEN });
 broadcast = started.broadcast;
 console.log(`MedSeg Studio (browser mode): ${started.url}`);
-console.log(`Files allowed under: ${roots.join(', ')}`);
+console.log(`Files allowed under: ${roots.join(', ')} and the workspace (${join(medsegHome(), 'workspace')}); the app's own files and the model store read only.`);

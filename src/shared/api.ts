@@ -1,10 +1,12 @@
 // The one contract every host (Electron IPC, browser-mode HTTP, CLI) speaks. Transports walk
-// STUDIO_METHODS (from STUDIO_METHOD_ARGUMENTS, which must name every method: a missing one is a
-// type error), so a new method is added here and in core/studio.ts, never in three transports.
+// STUDIO_METHODS (from STUDIO_METHOD_ARGUMENTS, which must declare every method and each of its
+// arguments' fields: a missing one is a type error), so a new method is added here and in
+// core/studio.ts, never in three transports.
 import type { ImageInfo, VolumeImage } from './image';
 import type { LabelDefinition, ModelManifest } from './manifest';
 import type { SegmentStatistics } from './segment-statistics';
 import type { DeviceReport } from './device-report';
+import type { DeclarationsOf } from './declarations';
 
 export type Device = 'auto' | 'cpu' | 'cuda';
 
@@ -424,51 +426,73 @@ export interface StudioApi {
   probeDevices(): Promise<DeviceReport>;
 }
 
-/** What each method takes, argument by argument: what a host checks before calling the engine. */
-export type ArgumentKind = 'string' | 'request' | 'files';
+/**
+ * The kinds of value a call carries. Every argument and request field of every method is declared
+ * with one (STUDIO_METHOD_ARGUMENTS), checked by the compiler against the field's type: a new field
+ * (a path above all) cannot go undeclared, and a string is declared as what it is. Hosts derive
+ * their checks from these (shared/call-checks.ts): values validated, paths confined, case ids checked.
+ */
+export interface ValueKinds {
+  /** A file or folder the engine reads. */
+  readPath: string;
+  readPaths: string[];
+  /** A file the engine writes, or a folder it writes into. */
+  writePath: string;
+  caseId: string;
+  /** "id" or "id@version" (shared/model-ref.ts). */
+  modelRef: string;
+  /** A model ref, or null for none (a mask no model proposed). */
+  proposer: string | null;
+  jobId: string;
+  /** Words for the user: neither a path nor an id. */
+  text: string;
+  device: Device;
+  split: CaseSplit;
+  /** A label value, 0–255. */
+  labelValue: number;
+  epochs: number;
+  learningRate: number;
+  /** One slice k, or slices [from, to). */
+  slices: number | [number, number];
+  sliceIndex: number;
+  clicks: SliceClick[];
+  flag: boolean;
+  bytes: Uint8Array;
+  labels: LabelDefinition[];
+  /** A model manifest, or the part of one that the ONNX file cannot tell (the engine completes it). */
+  manifest: ManifestDraft;
+  files: UploadedFile[];
+}
+export type ValueKind = keyof ValueKinds;
 
 export const STUDIO_METHOD_ARGUMENTS = {
-  imageInfo: ['string'], listModels: [], segment: ['request'], segmentBatch: ['request'], evaluate: ['request'],
-  evaluateFolders: ['request'], importModel: ['request'],
-  openCase: ['string'], openUploadedCase: ['files'], openSampleCase: [], recentCases: [], segmentCase: ['request'],
-  cancelJob: ['string'], saveCase: ['request'], exportMask: ['request'],
-  reviewCase: ['request'], addCase: ['request'], startFinetune: ['request'], finetuneJobs: [], modelVersions: ['string'],
-  setCurrentVersion: ['string'], evaluateVersions: ['string'], maskStatistics: ['request'],
-  exportDicomSeg: ['request'], refineSlice: ['request'], refineFile: ['request'], probeDevices: [],
-} as const satisfies Record<keyof StudioApi, readonly ArgumentKind[]>;
+  imageInfo: ['readPath'],
+  listModels: [],
+  segment: [{ input: 'readPath', model: 'modelRef', out: 'writePath', device: 'device?' }],
+  segmentBatch: [{ inputs: 'readPaths', model: 'modelRef', outDir: 'writePath', device: 'device?' }],
+  evaluate: [{ pred: 'readPath', truth: 'readPath', label: 'labelValue?', truthLabel: 'labelValue?', voxelOrder: 'flag?' }],
+  evaluateFolders: [{ pred: 'readPath', truth: 'readPath', label: 'labelValue?', truthLabel: 'labelValue?', voxelOrder: 'flag?' }],
+  importModel: [{ file: 'readPath', manifest: 'manifest?' }],
+  openCase: ['readPath'],
+  openUploadedCase: ['files'],
+  openSampleCase: [],
+  recentCases: [],
+  segmentCase: [{ caseId: 'caseId', model: 'modelRef', device: 'device?', slices: 'slices?', jobId: 'jobId?' }],
+  cancelJob: ['jobId'],
+  saveCase: [{ caseId: 'caseId', labelmap: 'bytes', provenance: 'bytes', labels: 'labels', proposedBy: 'proposer?' }],
+  exportMask: [{ caseId: 'caseId', labelmap: 'bytes', out: 'writePath' }],
+  reviewCase: [{ caseId: 'caseId', reviewed: 'flag', split: 'split?' }],
+  addCase: [{ input: 'readPath', mask: 'readPath', model: 'modelRef?', device: 'device?', reviewed: 'flag?', split: 'split?' }],
+  startFinetune: [{ model: 'modelRef', epochs: 'epochs?', device: 'device?', learningRate: 'learningRate?', freezeBatchnorm: 'flag?', jobId: 'jobId?' }],
+  finetuneJobs: [],
+  modelVersions: ['modelRef'],
+  setCurrentVersion: ['modelRef'],
+  evaluateVersions: ['modelRef'],
+  maskStatistics: [{ mask: 'readPath', input: 'readPath?' }],
+  exportDicomSeg: [{ caseId: 'caseId', labelmap: 'bytes', provenance: 'bytes', labels: 'labels', out: 'writePath' }],
+  refineSlice: [{ caseId: 'caseId', model: 'modelRef', k: 'sliceIndex', clicks: 'clicks', mask: 'bytes?', label: 'labelValue?', device: 'device?' }],
+  refineFile: [{ input: 'readPath', model: 'modelRef', clicks: 'clicks', k: 'sliceIndex?', mask: 'readPath?', label: 'labelValue?', out: 'writePath', device: 'device?' }],
+  probeDevices: [],
+} as const satisfies DeclarationsOf<StudioApi, ValueKinds>;
 
 export const STUDIO_METHODS = Object.keys(STUDIO_METHOD_ARGUMENTS) as (keyof StudioApi)[];
-
-function isPlainData(value: unknown, depth = 0): boolean {
-  if (depth > 8) return false;
-  if (value === null || ['string', 'number', 'boolean', 'undefined'].includes(typeof value)) return true;
-  if (value instanceof Uint8Array) return true;
-  if (Array.isArray(value)) return value.every((v) => isPlainData(v, depth + 1));
-  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    return Object.values(value as object).every((v) => isPlainData(v, depth + 1));
-  }
-  return false;
-}
-
-/**
- * Why a call may not go to the engine (unknown method, wrong arguments), or null when it may. Hosts
- * call this on everything a page sends; the engine then checks the values themselves.
- */
-export function callProblem(method: string, args: unknown[]): string | null {
-  if (!Object.hasOwn(STUDIO_METHOD_ARGUMENTS, method)) return `no such method: ${method}`;
-  const kinds: readonly ArgumentKind[] = STUDIO_METHOD_ARGUMENTS[method as keyof StudioApi];
-  if (args.length !== kinds.length) return `${method} takes ${kinds.length} argument(s), got ${args.length}`;
-  for (const [i, kind] of kinds.entries()) {
-    const a = args[i];
-    const ok = kind === 'string' ? typeof a === 'string'
-      : kind === 'files' ? Array.isArray(a) && a.every((f) => typeof f?.name === 'string' && f.bytes instanceof Uint8Array)
-      : typeof a === 'object' && a !== null && !Array.isArray(a);
-    if (!ok || !isPlainData(a)) return `argument ${i + 1} of ${method} must be ${kind === 'request' ? 'a plain request object' : kind === 'files' ? 'a list of {name, bytes}' : 'a string'}`;
-  }
-  return null;
-}
-
-/** Where the contract carries file paths, so a host can check them (browser mode confines them). */
-export const PATH_FIELDS: readonly string[] = ['path', 'input', 'inputs', 'out', 'outDir', 'pred', 'truth', 'file', 'mask'];
-export const METHODS_TAKING_A_PATH: readonly (keyof StudioApi)[] = ['imageInfo', 'openCase'];
-

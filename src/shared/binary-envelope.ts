@@ -44,24 +44,58 @@ export function encodeEnvelope(value: unknown): Uint8Array<ArrayBuffer> {
   return out.subarray(0, offset);
 }
 
+/** A message that is not a well-formed envelope: what a server answers 400 to. */
+export class EnvelopeError extends Error {
+  constructor(problem: string) {
+    super(`malformed request envelope: ${problem}`);
+    this.name = 'EnvelopeError';
+  }
+}
+
+function parseJson(bytes: Uint8Array, what: string, reviver?: (key: string, value: unknown) => unknown): unknown {
+  try {
+    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes), reviver);
+  } catch (e) {
+    throw e instanceof EnvelopeError ? e : new EnvelopeError(`its ${what} is not JSON`);
+  }
+}
+
+/**
+ * Every length the message declares is checked against its actual size before anything is
+ * allocated, so a small message cannot make the reader allocate (or write to disk) more than it sent.
+ */
 export function decodeEnvelope<T = unknown>(bytes: Uint8Array): T {
+  if (bytes.byteLength < 8) throw new EnvelopeError(`${bytes.byteLength} bytes is shorter than its 8-byte length prefix`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = view.getUint32(0, true);
   const bodyLength = view.getUint32(4, true);
-  const decoder = new TextDecoder();
-  const { blobs } = JSON.parse(decoder.decode(bytes.subarray(8, 8 + headerLength))) as { blobs: number[] };
-  let offset = 8 + headerLength + bodyLength;
-  const buffers = blobs.map((length) => {
+  const jsonEnd = 8 + headerLength + bodyLength;
+  if (jsonEnd > bytes.byteLength) throw new EnvelopeError(`it declares ${jsonEnd} bytes of JSON but has ${bytes.byteLength}`);
+  const header = parseJson(bytes.subarray(8, 8 + headerLength), 'header') as { blobs?: unknown };
+  const lengths = header?.blobs;
+  if (!Array.isArray(lengths) || !lengths.every((n) => Number.isSafeInteger(n) && n >= 0)) {
+    throw new EnvelopeError('its header must be {"blobs": [byte lengths]}');
+  }
+  let offset = jsonEnd;
+  const spans = (lengths as number[]).map((length) => {
     offset = Math.ceil(offset / 8) * 8;
-    // An own, aligned copy (a Node Buffer's slice() would be a view into its shared pool).
-    const blob = new Uint8Array(length);
-    blob.set(bytes.subarray(offset, offset + length));
+    const span = [offset, offset + length] as const;
     offset += length;
-    return blob.buffer;
+    return span;
   });
-  return JSON.parse(decoder.decode(bytes.subarray(8 + headerLength, 8 + headerLength + bodyLength)), (_key, v) => {
+  if (offset !== Math.max(bytes.byteLength, jsonEnd)) {
+    throw new EnvelopeError(`its header declares ${offset} bytes in all but the message has ${bytes.byteLength}`);
+  }
+  // Own, aligned copies (a Node Buffer's slice() would be a view into its shared pool).
+  const buffers = spans.map(([start, end]) => new Uint8Array(bytes.subarray(start, end)).buffer);
+  return parseJson(bytes.subarray(8 + headerLength, jsonEnd), 'body', (_key, v) => {
     if (!isBinaryRef(v)) return v;
     const buffer = buffers[v.$binary];
-    return v.type === 'ArrayBuffer' ? buffer : new TYPED_ARRAYS[v.type](buffer);
+    if (buffer === undefined) throw new EnvelopeError(`it refers to blob ${v.$binary} of ${buffers.length}`);
+    if (v.type === 'ArrayBuffer') return buffer;
+    if (!Object.hasOwn(TYPED_ARRAYS, v.type)) throw new EnvelopeError(`${JSON.stringify(v.type)} is not a typed array type`);
+    const Type = TYPED_ARRAYS[v.type];
+    if (buffer.byteLength % Type.BYTES_PER_ELEMENT !== 0) throw new EnvelopeError(`a ${v.type} cannot be ${buffer.byteLength} bytes long`);
+    return new Type(buffer);
   }) as T;
 }

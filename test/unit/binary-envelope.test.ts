@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { decodeEnvelope, encodeEnvelope } from '../../src/shared/binary-envelope';
+import { decodeEnvelope, encodeEnvelope, EnvelopeError } from '../../src/shared/binary-envelope';
 
 test('typed arrays and buffers survive as bytes beside ordinary JSON', () => {
   const value = {
@@ -31,4 +31,43 @@ test('a large volume is carried without a JSON array', () => {
   const volume = new Int16Array(512 * 512).fill(-1000);
   const bytes = encodeEnvelope({ volume });
   expect(bytes.byteLength).toBeLessThan(volume.byteLength + 200);
+});
+
+/** An envelope with its header, body and one blob (placed where a reader looks for it) as given. */
+function forged(header: string, body: string, blob = new Uint8Array(0), lengths?: [number, number]): Uint8Array {
+  const h = new TextEncoder().encode(header), b = new TextEncoder().encode(body);
+  const blobAt = Math.ceil((8 + h.length + b.length) / 8) * 8;
+  const out = new Uint8Array(blob.length ? blobAt + blob.length : 8 + h.length + b.length);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, lengths?.[0] ?? h.length, true);
+  view.setUint32(4, lengths?.[1] ?? b.length, true);
+  out.set(h, 8);
+  out.set(b, 8 + h.length);
+  if (blob.length) out.set(blob, blobAt);
+  return out;
+}
+
+test('every declared length is checked against the message before anything is allocated', () => {
+  expect(decodeEnvelope(forged('{"blobs":[4]}', '[{"$binary":0,"type":"Int16Array"}]', new Uint8Array([1, 0, 2, 0])))).toEqual([new Int16Array([1, 2])]);
+  const cases: [string, Uint8Array, RegExp][] = [
+    ['too short', new Uint8Array(3), /shorter than/],
+    ['header beyond the end', forged('{"blobs":[]}', '[]', undefined, [1000, 2]), /declares 1010 bytes of JSON/],
+    ['body beyond the end', forged('{"blobs":[]}', '[]', undefined, [12, 1 << 30]), /bytes of JSON/],
+    ['a blob of 64 MiB in a 40-byte message', forged(`{"blobs":[${64 << 20}]}`, '[{"$binary":0,"type":"Uint8Array"}]'), /declares \d+ bytes in all/],
+    ['bytes left over', forged('{"blobs":[]}', '[]', new Uint8Array(9)), /declares \d+ bytes in all/],
+    ['negative length', forged('{"blobs":[-1]}', '[]'), /byte lengths/],
+    ['fractional length', forged('{"blobs":[0.5]}', '[]'), /byte lengths/],
+    ['header not JSON', forged('{blobs', '[]'), /header is not JSON/],
+    ['header without blobs', forged('{}', '[]'), /byte lengths/],
+    ['body not JSON', forged('{"blobs":[]}', '[1,'), /body is not JSON/],
+    ['body not UTF-8', (() => { const m = forged('{"blobs":[]}', '"xx"'); m[m.length - 2] = 0xff; return m; })(), /body is not JSON/],
+    ['a reference to a missing blob', forged('{"blobs":[]}', '[{"$binary":3,"type":"Uint8Array"}]'), /blob 3 of 0/],
+    ['an unknown array type', forged('{"blobs":[2]}', '[{"$binary":0,"type":"Function"}]', new Uint8Array(2)), /not a typed array type/],
+    ['an inherited property as array type', forged('{"blobs":[2]}', '[{"$binary":0,"type":"constructor"}]', new Uint8Array(2)), /not a typed array type/],
+    ['an Int16Array of odd length', forged('{"blobs":[3]}', '[{"$binary":0,"type":"Int16Array"}]', new Uint8Array(3)), /cannot be 3 bytes long/],
+  ];
+  for (const [what, bytes, why] of cases) {
+    expect(() => decodeEnvelope(bytes), what).toThrow(EnvelopeError);
+    expect(() => decodeEnvelope(bytes), what).toThrow(why);
+  }
 });

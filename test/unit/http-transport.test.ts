@@ -2,10 +2,11 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { STUDIO_METHOD_ARGUMENTS, STUDIO_METHODS, type StudioApi } from '../../src/shared/api';
+import { STUDIO_METHODS, type StudioApi } from '../../src/shared/api';
 import { UserError } from '../../src/shared/errors';
 import { startStudioServer, type StudioServer } from '../../src/server/http-transport';
 import { decodeEnvelope, encodeEnvelope } from '../../src/shared/binary-envelope';
+import { sampleArguments } from '../fixtures/call-samples';
 
 // A studio double that records calls, so the test checks the transport and nothing else.
 const calls: [string, unknown[]][] = [];
@@ -35,16 +36,15 @@ test('listens on loopback with a token in the printed URL', () => {
 });
 
 test('every contract method is reachable with its arguments; misshapen calls are refused', async () => {
-  const sample = { string: 'x', request: { a: 1 }, files: [{ name: 'a.png', bytes: new Uint8Array([1, 2]) }] };
   for (const method of STUDIO_METHODS) {
     if (method === 'imageInfo') continue;
-    const args = STUDIO_METHOD_ARGUMENTS[method].map((kind) => sample[kind]);
+    const args = sampleArguments(method);
     expect(await reply(await api(method, args))).toEqual({ ok: true, value: { method, args } });
   }
   const before = calls.length;
   const refused = await api('segment', ['not a request']);
   expect(refused.status).toBe(400);
-  expect(await reply(refused)).toEqual({ ok: false, error: 'argument 1 of segment must be a plain request object' });
+  expect(await reply(refused)).toEqual({ ok: false, error: 'argument 1 of segment must be a request {input, model, out, device?}, not the string "not a request"' });
   expect(calls.length).toBe(before);
 });
 
@@ -57,10 +57,11 @@ test('user errors come back as messages, unknown methods and wrong tokens are re
 });
 
 test('typed arrays cross as bytes both ways', async () => {
-  const labels = new Uint8Array([0, 1, 2, 3]);
-  const answer = await reply(await api('segment', [{ labels }])) as { value: { args: [{ labels: Uint8Array }] } };
-  expect(answer.value.args[0].labels).toBeInstanceOf(Uint8Array);
-  expect(Array.from(answer.value.args[0].labels)).toEqual([0, 1, 2, 3]);
+  const labelmap = new Uint8Array([0, 1, 2, 3]);
+  const request = { caseId: '0123456789abcdef', labelmap, out: '/data/m.nii.gz' };
+  const answer = await reply(await api('exportMask', [request])) as { value: { args: [{ labelmap: Uint8Array }] } };
+  expect(answer.value.args[0].labelmap).toBeInstanceOf(Uint8Array);
+  expect(Array.from(answer.value.args[0].labelmap)).toEqual([0, 1, 2, 3]);
 });
 
 test('progress events reach pages holding the token', async () => {

@@ -28,7 +28,9 @@ export function maskNameFor(input: string, is2d: boolean): string {
   return `${name}${is2d ? '.png' : '.nii.gz'}`;
 }
 
-export async function segmentFiles(model: SegmentationModel, modelId: string, labels: LabelDefinition[], inputs: string[], outDir: string): Promise<BatchSegmentResult> {
+/** `protect` refuses (throws for) a mask path that must not be written, before it is. */
+export async function segmentFiles(model: SegmentationModel, modelId: string, labels: LabelDefinition[], inputs: string[], outDir: string,
+  protect: (target: string) => Promise<void> = async () => {}): Promise<BatchSegmentResult> {
   const files = await expandInputs(inputs);
   await mkdir(outDir, { recursive: true });
   const names = new Set<string>();
@@ -36,10 +38,11 @@ export async function segmentFiles(model: SegmentationModel, modelId: string, la
   const start = performance.now();
   for (const input of files) {
     const image = await readImage(input);
-    const result = await segmentVolume(model, image);
     const name = maskNameFor(input, image.size[2] === 1);
     if (names.has(name)) throw new UserError(`Two inputs would write the same mask ${name}: rename one of them.`);
     names.add(name);
+    await protect(join(outDir, name));
+    const result = await segmentVolume(model, image);
     const written = await writeLabelmap(join(outDir, name), result.labelmap, image);
     cases.push({ input, out: written.out, slices: result.slices, seconds: result.seconds, labels: countLabels(result.labelmap, labels) });
   }
