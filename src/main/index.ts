@@ -1,39 +1,27 @@
-// Electron main process: one locked-down window; StudioApi bound to ipcMain, one channel per
-// method, every call checked (sender, method, arguments) before it reaches the engine.
-import { app, BrowserWindow, ipcMain, session, type IpcMainInvokeEvent } from 'electron';
+// Electron main process: one locked-down window showing the app's own page over app://; the
+// StudioApi bound to ipcMain (ipc-bindings.ts) behind a path guard that lets the page use only
+// the files the user picked, the workspace and the model store (desktop-access.ts).
+import { app, BrowserWindow, dialog, ipcMain, protocol, session, type IpcMainInvokeEvent } from 'electron';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { STUDIO_METHODS, type StudioApi } from '../shared/api';
-import { callProblem } from '../shared/call-checks';
+import { fileURLToPath } from 'node:url';
 import { createStudio } from '../core/studio';
-import { isUserError } from '../shared/errors';
+import { appRoot, medsegHome } from '../core/paths';
+import { CaseStore } from '../core/workspace/case-store';
+import { confineStudio } from '../core/confinement/path-guard';
+import { appProtocolHandler } from './app-protocol';
+import { lockDownContents, lockDownSession } from './contents-policy';
+import { desktopAccess, DialogGrants } from './desktop-access';
+import { bindHostDialogs, bindStudio } from './ipc-bindings';
+import { APP_SCHEME, CONTENT_SECURITY_POLICY, fromOwnPage, pageSource } from './page-source';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const rendererFile = join(here, '../renderer/index.html');
-const devServer = process.env.ELECTRON_RENDERER_URL;
-/** Mirrors the page's own meta tag, for the dev server's pages that come over HTTP. */
-const CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'";
+const source = pageSource(app.isPackaged, process.env);
+const isOwnPage = (event: IpcMainInvokeEvent) => fromOwnPage(event.senderFrame, source);
 
-/** Only the app's own page may call the engine: not an iframe, not a page it was navigated to. */
-function fromOwnPage(event: IpcMainInvokeEvent): boolean {
-  const url = event.senderFrame?.url ?? '';
-  return devServer ? url.startsWith(devServer) : url === pathToFileURL(rendererFile).href;
-}
-
-function bindStudio(studio: StudioApi): void {
-  for (const method of STUDIO_METHODS) {
-    ipcMain.handle(`studio:${method}`, async (event, ...args: unknown[]) => {
-      if (!fromOwnPage(event)) return { ok: false, error: 'Refused: the call did not come from the MedSeg Studio page.' };
-      const problem = callProblem(method, args);
-      if (problem) return { ok: false, error: `Refused: ${problem}.` };
-      try {
-        return { ok: true, value: await (studio[method] as (...a: unknown[]) => Promise<unknown>)(...args) };
-      } catch (e) {
-        return { ok: false, error: isUserError(e) ? e.message : `Unexpected error: ${(e as Error).message}` };
-      }
-    });
-  }
-}
+// Before ready: app:// is a standard, secure origin (fetch and module scripts work as over https).
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+app.enableSandbox();
+app.on('web-contents-created', (_event, contents) => lockDownContents(contents));
 
 function createWindow(): void {
   const win = new BrowserWindow({
@@ -50,22 +38,31 @@ function createWindow(): void {
       disableBlinkFeatures: 'Auxclick',
     },
   });
-  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  win.webContents.on('will-navigate', (event) => event.preventDefault());
-  win.webContents.on('will-attach-webview', (event) => event.preventDefault());
-  if (devServer) void win.loadURL(devServer);
-  else void win.loadFile(rendererFile);
+  void win.loadURL(source.url);
 }
 
 void app.whenReady().then(() => {
-  // The app needs no camera, microphone, notifications or other browser permissions.
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  lockDownSession(session.defaultSession);
+  protocol.handle(APP_SCHEME, appProtocolHandler(join(here, '../renderer')));
+  // The dev server's pages come over HTTP without the policy the app:// protocol sends.
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });
-  bindStudio(createStudio({
+  const workspace = join(medsegHome(), 'workspace');
+  const modelStore = join(medsegHome(), 'models');
+  const grants = new DialogGrants();
+  const access = desktopAccess({
+    grants, cases: new CaseStore(workspace), workspace, modelStore, appFiles: app.isPackaged ? process.resourcesPath : appRoot(),
+  });
+  const studio = createStudio({
+    workspace, models: { user: modelStore },
     emit: (event) => BrowserWindow.getAllWindows().forEach((w) => w.webContents.send('studio:event', event)),
-  }));
+  });
+  bindStudio(ipcMain, confineStudio(studio, access), isOwnPage);
+  bindHostDialogs(ipcMain, {
+    showOpenDialog: (event, options) => dialog.showOpenDialog(BrowserWindow.fromWebContents(event.sender)!, options),
+    showSaveDialog: (event, options) => dialog.showSaveDialog(BrowserWindow.fromWebContents(event.sender)!, options),
+  }, grants, isOwnPage);
   createWindow();
 });
 app.on('window-all-closed', () => app.quit());

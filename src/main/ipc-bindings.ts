@@ -1,0 +1,68 @@
+// The page's two doors into main: the StudioApi (one channel per contract method) and the native
+// dialogs (HostDialogs). Every call is checked before it does anything: it must come from the
+// app's own page, name a known method and carry arguments of the contract's declared kinds.
+import type { IpcMainInvokeEvent, OpenDialogOptions, OpenDialogReturnValue, SaveDialogOptions, SaveDialogReturnValue } from 'electron';
+import { STUDIO_METHODS, type StudioApi } from '../shared/api';
+import { callProblem } from '../shared/call-checks';
+import { isUserError } from '../shared/errors';
+import { hostDialogChannel, type HostDialogs } from '../shared/host-dialogs';
+import type { DialogGrants } from './desktop-access';
+
+export type Reply = { ok: true; value: unknown } | { ok: false; error: string };
+export interface IpcRegistry {
+  handle(channel: string, listener: (event: IpcMainInvokeEvent, ...args: unknown[]) => Promise<Reply>): void;
+}
+
+const NOT_OWN_PAGE: Reply = { ok: false, error: 'Refused: the call did not come from the MedSeg Studio page.' };
+
+async function reply(run: () => Promise<unknown>): Promise<Reply> {
+  try {
+    return { ok: true, value: await run() };
+  } catch (e) {
+    return { ok: false, error: isUserError(e) ? e.message : `Unexpected error: ${(e as Error).message}` };
+  }
+}
+
+export function bindStudio(ipc: IpcRegistry, studio: StudioApi, fromOwnPage: (event: IpcMainInvokeEvent) => boolean): void {
+  for (const method of STUDIO_METHODS) {
+    ipc.handle(`studio:${method}`, async (event, ...args) => {
+      if (!fromOwnPage(event)) return NOT_OWN_PAGE;
+      const problem = callProblem(method, args);
+      if (problem) return { ok: false, error: `Refused: ${problem}.` };
+      return reply(() => (studio[method] as (...a: unknown[]) => Promise<unknown>)(...args));
+    });
+  }
+}
+
+export interface NativeDialogs {
+  showOpenDialog(event: IpcMainInvokeEvent, options: OpenDialogOptions): Promise<OpenDialogReturnValue>;
+  showSaveDialog(event: IpcMainInvokeEvent, options: SaveDialogOptions): Promise<SaveDialogReturnValue>;
+}
+
+const IMAGE_FILTERS = [{ name: 'Images', extensions: ['nii', 'gz', 'nrrd', 'nhdr', 'mha', 'mhd', 'dcm', 'png', 'jpg', 'jpeg', 'tif', 'tiff', 'bmp'] }];
+const MASK_FILTERS = [{ name: 'Masks', extensions: ['gz', 'nii', 'nrrd', 'mha', 'png'] }];
+
+/** What the user picks becomes usable by the page: readable when opened, writable when saved to. */
+export function bindHostDialogs(ipc: IpcRegistry, dialogs: NativeDialogs, grants: DialogGrants, fromOwnPage: (event: IpcMainInvokeEvent) => boolean): void {
+  const handlers: { [M in keyof HostDialogs]: (event: IpcMainInvokeEvent, ...args: unknown[]) => Promise<string | null> } = {
+    async pickImage(event, kind) {
+      if (kind !== 'file' && kind !== 'folder') throw new TypeError('pickImage takes "file" or "folder"');
+      const picked = await dialogs.showOpenDialog(event, { properties: [kind === 'folder' ? 'openDirectory' : 'openFile'], filters: kind === 'file' ? IMAGE_FILTERS : [] });
+      const path = picked.canceled ? undefined : picked.filePaths[0];
+      if (!path) return null;
+      await grants.grantRead(path);
+      return path;
+    },
+    async pickExportTarget(event, suggestedPath) {
+      const picked = await dialogs.showSaveDialog(event, {
+        ...(typeof suggestedPath === 'string' && suggestedPath.length < 4096 ? { defaultPath: suggestedPath } : {}), filters: MASK_FILTERS,
+      });
+      if (picked.canceled || !picked.filePath) return null;
+      await grants.grantWrite(picked.filePath);
+      return picked.filePath;
+    },
+  };
+  for (const [method, handler] of Object.entries(handlers) as [keyof HostDialogs, (typeof handlers)[keyof HostDialogs]][]) {
+    ipc.handle(hostDialogChannel(method), async (event, ...args) => (fromOwnPage(event) ? reply(() => handler(event, ...args)) : NOT_OWN_PAGE));
+  }
+}
