@@ -11,7 +11,7 @@ import { segmentFiles } from './inference/segment-files';
 import { doctorReport } from './inference/execution-provider';
 import { evaluateFolders, evaluatePair, readMaskOnGrid } from './masks/evaluate-files';
 import { importModel } from './training/model-import';
-import { countLabels } from './masks/label-counts';
+import { countLabels } from '../shared/mask-algorithms';
 import { listModels, findLineage, findModel } from './training/model-registry';
 import type { ModelFolders } from './training/model-folders';
 import { setCurrentVersion } from './training/model-versions';

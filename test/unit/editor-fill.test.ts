@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { stampBrush, type BrushSettings } from '../../src/renderer/editor/brush-strategies';
 import { keepLargestComponent, removeSmallIslands } from '../../src/renderer/editor/components';
-import { labelComponents } from '../../src/shared/connected-components';
+import { labelComponents } from '../../src/shared/mask-algorithms';
 import { distanceTransform2D, signedDistance2D } from '../../src/shared/distance-transform';
 import { fillPolygon, floodFillSlice } from '../../src/renderer/editor/region-fill';
 import { interpolateBetweenSlices, slicesWithLabel } from '../../src/renderer/editor/slice-interpolation';

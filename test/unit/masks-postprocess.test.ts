@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { keepLargestComponent, labelComponents3D } from '../../src/core/masks/connected-components';
+import { countLabels, keepLargestComponentPerLabel, labelComponents, presentLabels } from '../../src/shared/mask-algorithms';
 import { fillHolesPerSlice } from '../../src/core/masks/fill-holes';
 import { dice, iou, maskMetrics, precision, recall } from '../../src/core/masks/metrics';
 
@@ -25,17 +25,17 @@ describe('connected components (6-connected, 3D)', () => {
       ['1..', '.1.', '...'],
       ['1..', '...', '..1'],
     ]);
-    const { sizes } = labelComponents3D(map, size, 1);
+    const { sizes } = labelComponents(map, size, 1);
     // (0,0,0)+(0,0,1) connect through k; (1,1,0) and (2,2,1) stand alone.
-    expect(sizes.slice(1).sort()).toEqual([1, 1, 2]);
+    expect([...sizes].sort()).toEqual([1, 1, 2]);
   });
 
-  test('keepLargestComponent keeps the biggest blob of each label, other labels untouched', () => {
+  test('keepLargestComponentPerLabel keeps the biggest blob of each label, other labels untouched', () => {
     const { map, size } = parse([
       ['11..2', '11..2', '....2', '1....'],
       ['11...', '.....', '....2', '22...'],
     ]);
-    keepLargestComponent(map, size);
+    keepLargestComponentPerLabel(map, size);
     expect(show(map, size)).toEqual([
       ['11..2', '11..2', '....2', '.....'],
       ['11...', '.....', '....2', '.....'],
@@ -44,8 +44,15 @@ describe('connected components (6-connected, 3D)', () => {
 
   test('restricting to some labels leaves the others as they are', () => {
     const { map, size } = parse([['1.1', '2.2']]);
-    keepLargestComponent(map, size, [2]);
+    keepLargestComponentPerLabel(map, size, [2]);
     expect(show(map, size)).toEqual([['1.1', '2..']]);
+  });
+
+  test('labels present and voxels per label name', () => {
+    const { map } = parse([['1.3', '3.3']]);
+    expect(presentLabels(map)).toEqual([1, 3]);
+    expect(countLabels(map, [{ value: 1, name: 'liver', color: '#000000' }, { value: 2, name: 'spleen', color: '#000000' }, { value: 3, name: 'tumour', color: '#000000' }]))
+      .toEqual({ liver: 1, spleen: 0, tumour: 3 });
   });
 });
 

@@ -42,7 +42,12 @@ def metrics_from_confusion(tp: int, fp: int, fn: int) -> Dict[str, float]:
 
 
 def largest_component(mask: np.ndarray) -> np.ndarray:
-    """Keeps the largest connected component (face connectivity, any dimension). Needs scipy."""
+    """Keeps the largest connected component (face connectivity, any dimension). Needs scipy.
+
+    The engine's own (keepLargestComponentPerLabel in src/shared/mask-algorithms.ts) is TypeScript,
+    which the trainer cannot import; both use face connectivity and keep the first of equal-sized
+    components in raster order, so evaluation here matches the app's post-processing.
+    """
     from scipy import ndimage
 
     labels, n = ndimage.label(np.asarray(mask, dtype=bool))

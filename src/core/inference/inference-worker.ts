@@ -9,7 +9,7 @@ import { cudaErrorText } from './cuda-error-text';
 import { UserError } from '../../shared/errors';
 import type { ModelManifest } from '../../shared/manifest';
 import { channelMapping } from '../imaging/intensity-preprocessing';
-import { keepLargestComponent } from '../masks/connected-components';
+import { keepLargestComponentPerLabel } from '../../shared/mask-algorithms';
 import { fillHolesPerSlice } from '../masks/fill-holes';
 import { clickGuided, refineSliceLabels, type RefineJob } from '../interactive/refine-pipeline';
 import {
@@ -278,7 +278,7 @@ const handlers = {
     jobs.delete(id);
     const { manifest: m } = requireSession();
     const values = m.output.labels.map((l) => l.value).filter((v) => v > 0);
-    if (m.output.largestComponent) keepLargestComponent(job.labels, job.volume.size, values);
+    if (m.output.largestComponent) keepLargestComponentPerLabel(job.labels, job.volume.size, values);
     if (m.output.fillHoles) fillHolesPerSlice(job.labels, job.volume.size, values);
     return new Transfer(job.labels, [job.labels.buffer as ArrayBuffer]);
   },

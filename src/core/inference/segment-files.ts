@@ -5,7 +5,7 @@ import type { BatchSegmentResult } from '../../shared/api';
 import type { LabelDefinition } from '../../shared/manifest';
 import { UserError } from '../../shared/errors';
 import { readImage, writeLabelmap, readFormatOf, describeReadFormats } from '../io';
-import { countLabels } from '../masks/label-counts';
+import { countLabels } from '../../shared/mask-algorithms';
 import { segmentVolume, type SegmentationModel } from './index';
 
 /** Files to segment: a folder of image files expands to its images; a DICOM folder stays one volume. */

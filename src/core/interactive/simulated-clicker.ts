@@ -6,17 +6,17 @@
 // test/fixtures/click-encoding.json holds cases both test suites check.
 import type { SliceClick } from '../../shared/api';
 import { squaredDistanceTransform2D } from '../../shared/distance-transform';
-import { labelComponents3D } from '../masks/connected-components';
+import { labelComponents, largestComponentIndex } from '../../shared/mask-algorithms';
 
 /** The largest 4-connected region where `errors` is 1: its pixels (1) or null when there is none. */
 function largestRegion(errors: Uint8Array, width: number, height: number): { region: Uint8Array; size: number } | null {
-  const { ids, sizes } = labelComponents3D(errors, [width, height, 1], 1);
-  let best = 0;
-  for (let id = 1; id < sizes.length; id++) if (sizes[id] > (sizes[best] ?? 0)) best = id;
-  if (best === 0) return null;
+  const components = labelComponents(errors, [width, height, 1], 1);
+  const best = largestComponentIndex(components); // the first in raster order among equals
+  if (best < 0) return null;
   const region = new Uint8Array(errors.length);
-  for (let p = 0; p < ids.length; p++) region[p] = ids[p] === best ? 1 : 0;
-  return { region, size: sizes[best] };
+  const end = components.starts[best] + components.sizes[best];
+  for (let n = components.starts[best]; n < end; n++) region[components.order[n]] = 1;
+  return { region, size: components.sizes[best] };
 }
 
 /** The protocol's next click on a slice (masks: non-zero = the structure), or null when nothing is wrong. */

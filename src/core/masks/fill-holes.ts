@@ -1,6 +1,6 @@
 // Hole filling, slice by slice (axial k-slices of an i-fastest labelmap): background (0) regions that a
 // label encloses within the slice become that label.
-import { presentLabels } from './connected-components';
+import { presentLabels } from '../../shared/mask-algorithms';
 
 /**
  * In place, for each of `labels` (every non-zero value present when absent), in each k-slice: voxels

@@ -1,7 +1,7 @@
-// The clean-ups built on 3D connected components (shared/connected-components.ts): remove small
+// The clean-ups built on 3D connected components (shared/mask-algorithms.ts): remove small
 // islands, keep the largest component, erase the component under a click. Each writes through the
 // labelmap, so history records it.
-import { componentAt, labelComponents, type LabelComponents } from '../../shared/connected-components';
+import { componentAt, labelComponents, largestComponentIndex, type LabelComponents } from '../../shared/mask-algorithms';
 import { Provenance, type Labelmap } from './labelmap';
 
 function clearComponents(labelmap: Labelmap, components: LabelComponents, drop: (c: number) => boolean): number {
@@ -26,8 +26,7 @@ export function removeSmallIslands(labelmap: Labelmap, label: number, minVoxels:
 /** Clears every component of `label` but the largest; returns the voxels cleared. */
 export function keepLargestComponent(labelmap: Labelmap, label: number): number {
   const components = labelComponents(labelmap.labels, labelmap.size, label);
-  let largest = -1;
-  components.sizes.forEach((s, c) => { if (largest < 0 || s > components.sizes[largest]) largest = c; });
+  const largest = largestComponentIndex(components);
   return clearComponents(labelmap, components, (c) => c !== largest);
 }
 

@@ -7,6 +7,7 @@ import { reactive, ref, shallowRef } from 'vue';
 import type { CaseSegmentResult, CaseSummary, ExportMaskResult, OpenedCase, UploadedFile } from '../../shared/api';
 import type { Geometry, VolumeImage } from '../../shared/image';
 import type { LabelDefinition } from '../../shared/manifest';
+import { labelHistogram } from '../../shared/mask-algorithms';
 import { recall, remember } from '../api/local-memory';
 import { studio } from '../api/studio-client';
 import { keepLargestComponent, Labelmap, LabelmapHistory, removeSmallIslands, type LabelmapChange } from '../editor';
@@ -99,9 +100,7 @@ export const useOpenCaseStore = defineStore('openCase', () => {
   function recount(): void {
     const lm = labelmap.value;
     if (!lm) { labelCounts.value = {}; return; }
-    const histogram = new Float64Array(256);
-    const data = lm.labels;
-    for (let n = 0; n < data.length; n++) histogram[data[n]]++;
+    const histogram = labelHistogram(lm.labels);
     const counts: Record<number, number> = {};
     histogram.forEach((c, value) => { if (value > 0 && c > 0) counts[value] = c; });
     labelCounts.value = counts;

@@ -1,7 +1,11 @@
-// Connected components of one label in a labelmap (i fastest, then j, then k), 6-connected (faces).
-// Pure and memory-frugal (one bit per voxel plus one int per voxel of the label), so it runs on full
-// CT volumes in the page as in the engine. Moved here from the renderer's editor so core can use the
-// same one (issue 11: one home for the mask algorithms).
+// The mask algorithms the engine and the editor share (issue 11: one home for them): connected
+// components of one label (6-connected: faces), the largest component kept per label (the models'
+// post-processing, the editor's clean-up), the labels present and voxels per label. Labelmaps are
+// Uint8Array, i fastest, then j, then k. Pure and memory-frugal (one bit per voxel plus one int per
+// voxel of the label), so they run on full CT volumes in the page as in the engine.
+// The Python trainer keeps its own (scipy.ndimage in training/medseg_training/metrics.py): it cannot
+// import TypeScript; both use 6-connectivity, so evaluation there matches post-processing here.
+import type { LabelDefinition } from './manifest';
 
 export interface LabelComponents {
   /** Voxel indices grouped by component: component c is order[starts[c] .. starts[c] + sizes[c]). */
@@ -82,4 +86,49 @@ export function componentAt(labels: Uint8Array, size: Size, seed: number): Int32
   const queue = new IndexQueue(1024);
   growComponent(labels, size, labels[seed], seed, bitsFor(labels.length), queue);
   return queue.data.slice(0, queue.length);
+}
+
+/** The index of the largest component (the first in memory order among equals); -1 when there is none. */
+export function largestComponentIndex(components: LabelComponents): number {
+  let largest = -1;
+  components.sizes.forEach((size, c) => { if (largest < 0 || size > components.sizes[largest]) largest = c; });
+  return largest;
+}
+
+/**
+ * In place: keeps only the largest component of each of `labels` (every label present when absent);
+ * the other voxels of that label become 0.
+ */
+export function keepLargestComponentPerLabel(labelmap: Uint8Array, size: Size, labels: readonly number[] = presentLabels(labelmap)): Uint8Array {
+  for (const label of labels) {
+    const components = labelComponents(labelmap, size, label);
+    const largest = largestComponentIndex(components);
+    for (let c = 0; c < components.sizes.length; c++) {
+      if (c === largest) continue;
+      const end = components.starts[c] + components.sizes[c];
+      for (let n = components.starts[c]; n < end; n++) labelmap[components.order[n]] = 0;
+    }
+  }
+  return labelmap;
+}
+
+/** Voxels per label value (index 0..255) in one pass. */
+export function labelHistogram(labelmap: Uint8Array): Float64Array {
+  const histogram = new Float64Array(256);
+  for (let v = 0; v < labelmap.length; v++) histogram[labelmap[v]]++;
+  return histogram;
+}
+
+/** The non-zero values that occur in the labelmap, ascending. */
+export function presentLabels(labelmap: Uint8Array): number[] {
+  const histogram = labelHistogram(labelmap);
+  const out: number[] = [];
+  for (let l = 1; l < 256; l++) if (histogram[l] > 0) out.push(l);
+  return out;
+}
+
+/** Voxel count per label name (labels absent from the mask count 0). */
+export function countLabels(labelmap: Uint8Array, labels: readonly LabelDefinition[]): Record<string, number> {
+  const histogram = labelHistogram(labelmap);
+  return Object.fromEntries(labels.map((l) => [l.name, histogram[l.value]]));
 }
