@@ -4,7 +4,7 @@
 // workspace/case-store.ts; this is the one being looked at and edited.)
 import { defineStore } from 'pinia';
 import { reactive, ref, shallowRef } from 'vue';
-import type { CaseSegmentResult, CaseSummary, ExportMaskResult, OpenedCase, UploadedFile } from '../../shared/api';
+import type { CaseSegmentResult, DicomSegResult, CaseSummary, ExportMaskResult, OpenedCase, UploadedFile } from '../../shared/api';
 import type { Geometry, VolumeImage } from '../../shared/image';
 import type { LabelDefinition } from '../../shared/manifest';
 import { labelHistogram } from '../../shared/mask-algorithms';
@@ -287,8 +287,20 @@ export const useOpenCaseStore = defineStore('openCase', () => {
     }
   }
 
+  /** A DICOM SEG over the series the case came from; each segment's algorithm type from the provenance. */
+  async function exportDicomSeg(out: string): Promise<DicomSegResult | null> {
+    const lm = labelmap.value, s = summary.value;
+    if (!lm || !s || local.value) return null;
+    try {
+      return await studio().exportDicomSeg({ caseId: s.id, labelmap: lm.labels, provenance: lm.provenance, labels: labels.value.map((l) => ({ ...l })), out });
+    } catch (e) {
+      notices.error(e, 'DICOM SEG export failed');
+      return null;
+    }
+  }
+
   return {
     summary, local, image, labelmap, history, labels, proposedBy, recent, busy, saveState, savedAt, undo, labelCounts,
-    openPath, openSample, openUploaded, openLocal, reopenLast, refreshRecent, save, removeIslands, keepLargest, applyModelResult, addLabel, updateLabel, setReviewed, exportMask, recount,
+    openPath, openSample, openUploaded, openLocal, reopenLast, refreshRecent, save, removeIslands, keepLargest, applyModelResult, addLabel, updateLabel, setReviewed, exportMask, exportDicomSeg, recount,
   };
 });

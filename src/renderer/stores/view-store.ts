@@ -10,7 +10,8 @@ import { isPicture, pictureSlicing, VIEW_PLANES, viewSlicing, type ViewPlane, ty
 import { autoWindow, defaultWindow, WINDOW_PRESETS, type DisplayWindow } from '../viewer/display-window';
 import { FIT_CAMERA, type ViewCamera } from '../viewer/view-transform';
 
-export type Layout = 'one-plus-two' | 'single';
+/** four-up: the three slice views and the 3D view. */
+export type Layout = 'one-plus-two' | 'four-up' | 'single';
 
 export interface HoverReadout {
   view: ViewPlane;
