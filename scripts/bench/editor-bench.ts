@@ -18,6 +18,7 @@ interface Bench {
   stamp(options: { radius: number; count: number }): Promise<Times>;
   sliceSwitch(options: { count: number }): Promise<Times>;
   undoMemory(): Promise<{ bytes: number; changedVoxels: number; bytesPerChangedVoxel: number; brushBytesPerChangedVoxel: number }>;
+  surfaceUpdate(options: { size: [number, number, number] }): Promise<{ fullSeconds: number; brush: Times; workerSeconds: number; drawSeconds: number; triangles: number }>;
 }
 
 export async function editorBench() {
@@ -36,6 +37,7 @@ export async function editorBench() {
     const stamp = await run('stamp', { radius: 10, count: 200 });
     const slice = await run('sliceSwitch', { count: 60 });
     const undo = await run('undoMemory');
+    const surface = await run('surfaceUpdate', { size: [512, 512, 150] });
     return {
       editor: {
         stampMsMedian: +stamp.median.toFixed(3), stampMsP95: +stamp.p95.toFixed(3), stampSamples: stamp.samples,
@@ -43,7 +45,13 @@ export async function editorBench() {
         undoMemoryBytesPerChangedVoxelBrushOnly: +undo.brushBytesPerChangedVoxel.toFixed(3),
         volume: '512x512x200 int16, 20-px (radius 10) brush, headless Chromium',
       },
-      viewer: { sliceSwitchMsMedian: +slice.median.toFixed(3), sliceSwitchMsP95: +slice.p95.toFixed(3), sliceSwitchSamples: slice.samples },
+      viewer: {
+        sliceSwitchMsMedian: +slice.median.toFixed(3), sliceSwitchMsP95: +slice.p95.toFixed(3), sliceSwitchSamples: slice.samples,
+        // 3D view: edit → surface re-meshed (worker) and drawn, on a liver-sized label in 512×512×150.
+        surfaceUpdateSeconds: +surface.brush.median.toFixed(3), surfaceUpdateSecondsP95: +surface.brush.p95.toFixed(3),
+        surfaceUpdateWorkerSeconds: +surface.workerSeconds.toFixed(3), surfaceDrawSeconds: +surface.drawSeconds.toFixed(3),
+        surfaceFullUpdateSeconds: +surface.fullSeconds.toFixed(3), surfaceTriangles: surface.triangles,
+      },
     };
   } finally {
     await browser.close();

@@ -7,6 +7,7 @@ import { useOpenCaseStore } from '../stores/open-case-store';
 import { useToolStore } from '../stores/tool-store';
 import { useViewStore } from '../stores/view-store';
 import { sliceViews } from './view-registry';
+import { surfaceBench } from './surface-bench';
 
 export interface BenchTimes {
   median: number;
@@ -14,7 +15,7 @@ export interface BenchTimes {
   samples: number;
 }
 
-function summarise(times: number[]): BenchTimes {
+export function summarise(times: number[]): BenchTimes {
   const sorted = [...times].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
   return { median: at(0.5), p95: at(0.95), samples: sorted.length };
@@ -57,6 +58,7 @@ export function installBenchHook(): void {
   };
 
   (window as unknown as { __medsegBench: unknown }).__medsegBench = {
+    ...surfaceBench(cases, view, tools),
     async openSynthetic(size: [number, number, number] = [512, 512, 200]): Promise<void> {
       cases.openLocal(syntheticVolume(size), `synthetic-${size.join('x')}`);
       view.mainView = 'axial';
