@@ -83,7 +83,7 @@ export async function writeDicomSeg(request: DicomSegRequest): Promise<DicomSegR
     }
     // Read back with an independent decoder (dcmqi) and compare, as every export is checked.
     const back = await readDicomSegOnGrid(temp, geometry, labels);
-    if (back.labelmap.some((v, n) => v !== labelmap[n])) {
+    if (!Buffer.from(back.labelmap.buffer, back.labelmap.byteOffset, back.labelmap.byteLength).equals(labelmap)) {
       throw new UserError(`Writing ${basename(out)} failed its check: the DICOM SEG read back differs from the mask; nothing was saved.`);
     }
     renameSync(temp, out);

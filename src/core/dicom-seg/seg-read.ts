@@ -1,11 +1,9 @@
-// A DICOM SEG as a labelmap on an image's grid: the SEG's frames are laid onto the grid through
-// world coordinates, and its segments become labels, matched by name to the labels already known.
+// A DICOM SEG as a labelmap on an image's grid (laid onto it through world coordinates, in the I/O
+// worker); its segments become labels, matched by name to the labels already known.
 import type { Geometry } from '../../shared/image';
-import { imageInfo } from '../../shared/image';
 import type { LabelDefinition } from '../../shared/manifest';
 import { readDicomHeader } from '../io/dicom-header';
 import { readDicomSegmentation } from '../io';
-import { labelsOnGrid } from '../imaging/resample-labels';
 import { SEGMENTATION_STORAGE } from './seg-dataset';
 
 export function isDicomSeg(path: string): boolean {
@@ -32,12 +30,12 @@ function labelValues(segments: { number: number; name: string }[], known: readon
 
 /** The SEG's labels on `grid` (on the SEG's own grid when null), with its segments as labels. */
 export async function readDicomSegOnGrid(path: string, grid: Geometry | null, known: readonly LabelDefinition[] = []) {
-  const { image, segments } = await readDicomSegmentation(path);
-  const values = labelValues(segments, known);
-  const target = grid ?? imageInfo(image);
-  const lookup = new Uint8Array(65536);
-  for (const [number, value] of values) lookup[number & 0xffff] = value;
-  const labelmap = Uint8Array.from(labelsOnGrid(image, target), (n) => lookup[n & 0xffff]);
-  const labels: LabelDefinition[] = segments.map((s) => ({ value: values.get(s.number)!, name: s.name, color: s.color }));
-  return { labelmap, labels, grid: target };
+  const decoded = await readDicomSegmentation(path, grid);
+  const values = labelValues(decoded.segments, known);
+  const lookup = new Uint8Array(256);
+  for (const [number, value] of values) lookup[number] = value;
+  const labelmap = decoded.labels;
+  for (let n = 0; n < labelmap.length; n++) labelmap[n] = lookup[labelmap[n]];
+  const labels: LabelDefinition[] = decoded.segments.map((s) => ({ value: values.get(s.number)!, name: s.name, color: s.color }));
+  return { labelmap, labels, grid: decoded.grid };
 }

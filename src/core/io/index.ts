@@ -126,10 +126,11 @@ export async function readLabelmap(path: string, options: ReadOptions & { grid?:
   };
 }
 
-/** Decode a DICOM SEG (dcmqi): a label image on the SEG's own grid, and its segments. */
-export async function readDicomSegmentation(path: string, options: IoOptions = {}): Promise<DecodedSegmentation> {
+/** Decode a DICOM SEG (dcmqi): its segment numbers on `grid` (its own grid when null), and its segments. */
+export async function readDicomSegmentation(path: string, grid: Geometry | null, options: IoOptions = {}): Promise<DecodedSegmentation> {
   const abs = resolve(path);
-  return io.run((worker) => worker.readSegmentation(abs), options, `reading ${basename(abs)}`);
+  const plainGrid = grid && { size: grid.size, spacing: grid.spacing, origin: grid.origin, direction: grid.direction };
+  return io.run((worker) => worker.readSegmentation(abs, plainGrid), options, `reading ${basename(abs)}`);
 }
 
 /** Stop the I/O worker (app quit, end of tests). The next call starts a new one. */

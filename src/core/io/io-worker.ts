@@ -4,7 +4,7 @@
 import { reportProgress, serveWorker, Transfer } from '../worker-rpc';
 import { UserError, isUserError } from '../../shared/errors';
 import type { DicomSeriesSummary } from '../../shared/dicom';
-import type { VolumeImage } from '../../shared/image';
+import type { Geometry, VolumeImage } from '../../shared/image';
 import type { LabelDefinition } from '../../shared/manifest';
 import type { ReadResult } from './itk-calls';
 import { listSeries, readAny } from './image-reader';
@@ -61,10 +61,10 @@ const handlers = {
       throw asUserError(e, `write ${path}`);
     }
   },
-  async readSegmentation(path: string): Promise<Transfer<DecodedSegmentation>> {
+  async readSegmentation(path: string, grid: Geometry | null): Promise<Transfer<DecodedSegmentation>> {
     try {
-      const decoded = await decodeSegmentation(path);
-      return new Transfer(decoded, [decoded.image.data.buffer as ArrayBuffer]);
+      const decoded = await decodeSegmentation(path, grid);
+      return new Transfer(decoded, [decoded.labels.buffer as ArrayBuffer]);
     } catch (e) {
       throw asUserError(e, `read ${path}`);
     }
