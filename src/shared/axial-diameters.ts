@@ -1,9 +1,10 @@
 // RECIST-style diameters of one label, measured as a radiologist reads them: in the axial plane,
 // in millimetres, edge to edge across the label's footprint (each voxel a rectangle of its spacing).
-// "Axial" is the index axis nearest the patient's superior axis, so a sagittally acquired volume is
-// measured across its axial planes' worth of slices like the axial view shows it.
+// "Axial" is the index axis the axial view steps through (shared/anatomical-axes), so a sagittally
+// acquired volume is measured in the planes the axial view shows.
 import type { Geometry } from './image';
 import { indexToWorld, type Vec3 } from './geometry';
+import { nearestAxes } from './anatomical-axes';
 
 export type Axis = 0 | 1 | 2;
 
@@ -20,10 +21,9 @@ export interface AxialDiameters {
   perpendicularLine: [Vec3, Vec3];
 }
 
-/** The index axis whose direction has the largest superior–inferior component. */
+/** The index axis the axial view steps through: the one matched to the patient's S axis. */
 export function axialAxisOf(direction: number[]): Axis {
-  const s = [Math.abs(direction[6]), Math.abs(direction[7]), Math.abs(direction[8])];
-  return (s[2] >= s[0] && s[2] >= s[1] ? 2 : s[1] >= s[0] ? 1 : 0) as Axis;
+  return nearestAxes(direction).worldAxis.indexOf(2) as Axis;
 }
 
 /** The two in-plane axes of slices normal to `axis`, in index order. */

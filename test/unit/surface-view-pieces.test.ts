@@ -1,6 +1,6 @@
 // The 3D view's camera and the statistics CSV: pure pieces of the renderer.
 import { describe, expect, it } from 'vitest';
-import { OrbitCamera, patientLetter } from '../../src/renderer/viewer/orbit-camera';
+import { OrbitCamera } from '../../src/renderer/viewer/orbit-camera';
 import { statisticsCsv } from '../../src/renderer/viewer/statistics-csv';
 import { segmentStatistics } from '../../src/shared/segment-statistics';
 
@@ -14,10 +14,9 @@ describe('3D view camera', () => {
     camera.orbit(314, 0); // half a turn (0.01 rad per pixel) about the vertical
     expect(camera.letters()).toEqual({ left: 'L', right: 'R', top: 'S', bottom: 'I' });
     camera.orbit(0, 80);
-    expect(['A', 'P']).toContain(camera.letters().top);
+    expect(camera.letters().top).toMatch(/^S?[AP]S?$/); // tipped towards anterior or posterior
     camera.reset();
     expect(camera.letters()).toEqual({ left: 'R', right: 'L', top: 'S', bottom: 'I' });
-    expect(patientLetter([0, 0.2, -0.9])).toBe('I');
   });
 
   it('projects the target to the screen centre and keeps it inside the clipping planes', () => {

@@ -1,6 +1,8 @@
 // The 3D view's camera: it orbits a target in world coordinates (LPS, mm). Its start (and reset) is
 // the anterior view with the head up, the patient's right on the screen's left, as the slice views
 // and 3D Slicer show it. Pure maths, no WebGL.
+import { directionLetters } from '../../shared/anatomical-axes';
+
 export type Vec3 = [number, number, number];
 
 const FOV = (30 * Math.PI) / 180;
@@ -15,14 +17,6 @@ const normalize = (a: Vec3): Vec3 => scale(a, 1 / (Math.hypot(...a) || 1));
 function rotate(v: Vec3, axis: Vec3, angle: number): Vec3 {
   const c = Math.cos(angle), s = Math.sin(angle);
   return add(add(scale(v, c), scale(cross(axis, v), s)), scale(axis, dot(axis, v) * (1 - c)));
-}
-
-/** The patient direction (LPS letters) a world direction points to most. */
-export function patientLetter(v: Vec3): string {
-  const a = v.map(Math.abs);
-  if (a[0] >= a[1] && a[0] >= a[2]) return v[0] > 0 ? 'L' : 'R';
-  if (a[1] >= a[2]) return v[1] > 0 ? 'P' : 'A';
-  return v[2] > 0 ? 'S' : 'I';
 }
 
 export class OrbitCamera {
@@ -73,9 +67,9 @@ export class OrbitCamera {
     this.target = add(this.target, add(scale(this.right, -dx * mmPerPixel), scale(this.up, dy * mmPerPixel)));
   }
 
-  /** Patient letters at the view's edges. */
+  /** Patient letters at the view's edges, as the slice views write them ("LA" when turned). */
   letters(): { left: string; right: string; top: string; bottom: string } {
-    return { left: patientLetter(scale(this.right, -1)), right: patientLetter(this.right), top: patientLetter(this.up), bottom: patientLetter(scale(this.up, -1)) };
+    return { left: directionLetters(scale(this.right, -1)), right: directionLetters(this.right), top: directionLetters(this.up), bottom: directionLetters(scale(this.up, -1)) };
   }
 
   /** Column-major view and view-projection matrices for WebGL. */
