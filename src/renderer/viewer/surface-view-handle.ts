@@ -3,7 +3,7 @@ export interface SurfaceViewHandle {
   /** Resolves when every edit so far is meshed and drawn (the GPU finished). */
   idle(): Promise<void>;
   triangles(): number;
-  /** The last mesh request's time in the worker, and the last draw's time on the page. */
+  /** The last mesh request's time in the worker, and the last idle() draw until the GPU finished. */
   timings(): { workerSeconds: number; drawMs: number };
 }
 
