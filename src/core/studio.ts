@@ -101,7 +101,7 @@ export function createStudio(options: StudioOptions = {}): StudioApi {
       try {
         const result = await segmentVolume(model, image);
         const written = isDicomSegTarget(out)
-          ? await writeDicomSeg({ out, labelmap: result.labelmap, provenance: null, geometry: image, source: input, labels: summary.manifest.output.labels, model: `${summary.id}@${summary.manifest.version}` })
+          ? await writeDicomSeg({ out, labelmap: result.labelmap, provenance: null, image, labels: summary.manifest.output.labels, model: `${summary.id}@${summary.manifest.version}` })
           : await writeLabelmap(out, result.labelmap, image);
         return {
           model: summary.id,
@@ -181,7 +181,7 @@ export function createStudio(options: StudioOptions = {}): StudioApi {
     async exportDicomSeg({ caseId, labelmap, provenance, labels, out }) {
       const [record, image] = await Promise.all([cases.get(caseId), caseImage(caseId)]);
       await refuseOverwritingSources([out], await caseSources(cases));
-      return writeDicomSeg({ out, labelmap, provenance, geometry: image, source: record.source, labels, model: record.proposedBy });
+      return writeDicomSeg({ out, labelmap, provenance, image, labels, model: record.proposedBy });
     },
 
     reviewCase: ({ caseId, reviewed, split }) => cases.review(caseId, reviewed, split),

@@ -9,6 +9,8 @@ export interface DicomSliceReference {
   sopClassUid: string;
   /** 1-based frame number inside a multi-frame instance; absent for single-frame files. */
   frame?: number;
+  /** The file's Image Position (Patient), LPS mm, when it has one (single-frame files). */
+  position?: [number, number, number];
 }
 
 export interface DicomSeriesMetadata {

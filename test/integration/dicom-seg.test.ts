@@ -22,6 +22,7 @@ const PYTHON = '/usr/bin/python3';
 const HAS_PYDICOM = spawnSync(PYTHON, ['-c', 'import pydicom, numpy'], { encoding: 'utf8' }).status === 0;
 const HAS_DCIODVFY = spawnSync('dciodvfy', ['-h'], { encoding: 'utf8' }).error === undefined;
 const P17 = join(__dirname, '..', '..', '..', 'shared', 'data', '3dircadb-p17');
+const ENHANCED_CT = join(P17, '..', 'dicom-edge-cases', 'eCT_Supplemental.dcm');
 if (!HAS_DCMTK) console.warn('dicom-seg: skipped, dcmtk (dump2dcm) is not installed');
 if (!HAS_DCIODVFY) console.warn('dicom-seg: dciodvfy (dicom3tools) is not installed; the validator check is skipped');
 
@@ -155,17 +156,29 @@ describe.skipIf(!HAS_DCMTK)('DICOM SEG', () => {
   });
 });
 
-describe.skipIf(!existsSync(P17))('DICOM SEG on the real 3D-IRCADb p17 series (512×512×119)', () => {
+describe.skipIf(!existsSync(P17))('DICOM SEG on real series: 3D-IRCADb p17 (512×512×119), an enhanced multi-frame CT', () => {
   it('exports the liver and tumour truth as a SEG that dciodvfy accepts and that reads back exactly', async () => {
     const ct = join(P17, 'ct-dicom');
     const image = await readImage(ct);
     const truth = await readMaskOnGrid(join(P17, 'label_liver1_tumour2.nii.gz'), image);
     const labels = [{ value: 1, name: 'liver', color: '#dd8265' }, { value: 2, name: 'liver tumour', color: '#80ae80' }];
     const out = join(home, 'p17.dcm');
-    const result = await writeDicomSeg({ out, labelmap: truth, provenance: new Uint8Array(truth.length).fill(Provenance.Human), geometry: image, source: ct, labels, model: null });
+    const result = await writeDicomSeg({ out, labelmap: truth, provenance: new Uint8Array(truth.length).fill(Provenance.Human), image, labels, model: null });
     expect(result.segments.map((s) => s.algorithmType)).toEqual(['MANUAL', 'MANUAL']);
     if (HAS_DCIODVFY) expect(validatorErrors(out)).toEqual([]);
     const stats = await studio.maskStatistics({ mask: out, input: ct });
     expect(stats.labels.map((s) => [s.name, s.voxels])).toEqual([['liver', truth.filter((v) => v === 1).length], ['liver tumour', truth.filter((v) => v === 2).length]]);
+  });
+
+  it.skipIf(!existsSync(ENHANCED_CT))('a multi-frame (enhanced CT) source: each frame of the SEG refers to its source frame', async () => {
+    const image = await readImage(ENHANCED_CT);
+    const labelmap = new Uint8Array(image.size[0] * image.size[1] * image.size[2]).map((_, n) => (n % 11 === 0 ? 1 : 0));
+    const out = join(home, 'enhanced.dcm');
+    await writeDicomSeg({ out, labelmap, provenance: null, image, labels: [{ value: 1, name: 'dots', color: '#ffffff' }], model: 'test' });
+    if (HAS_DCIODVFY) expect(validatorErrors(out)).toEqual([]);
+    expect((await readDicomSegOnGrid(out, image, [{ value: 1, name: 'dots', color: '#ffffff' }])).labelmap).toEqual(labelmap);
+    if (!HAS_PYDICOM) return;
+    const frames = spawnSync(PYTHON, ['-c', 'import sys, pydicom; ds = pydicom.dcmread(sys.argv[1]); print([int(f.DerivationImageSequence[0].SourceImageSequence[0].ReferencedFrameNumber) for f in ds.PerFrameFunctionalGroupsSequence])', out], { encoding: 'utf8' });
+    expect(frames.stdout.trim()).toBe('[1, 2]');
   });
 });

@@ -18,7 +18,7 @@ export const DICTIONARY = {
   Manufacturer: [0x00080070, 'LO'], ReferringPhysicianName: [0x00080090, 'PN'], CodeValue: [0x00080100, 'SH'],
   CodingSchemeDesignator: [0x00080102, 'SH'], CodeMeaning: [0x00080104, 'LO'], StudyDescription: [0x00081030, 'LO'],
   SeriesDescription: [0x0008103e, 'LO'], ManufacturerModelName: [0x00081090, 'LO'], ReferencedSeriesSequence: [0x00081115, 'SQ'],
-  ReferencedInstanceSequence: [0x0008114a, 'SQ'], ReferencedSOPClassUID: [0x00081150, 'UI'], ReferencedSOPInstanceUID: [0x00081155, 'UI'],
+  ReferencedInstanceSequence: [0x0008114a, 'SQ'], ReferencedSOPClassUID: [0x00081150, 'UI'], ReferencedSOPInstanceUID: [0x00081155, 'UI'], ReferencedFrameNumber: [0x00081160, 'IS'],
   SourceImageSequence: [0x00082112, 'SQ'], DerivationImageSequence: [0x00089124, 'SQ'], DerivationCodeSequence: [0x00089215, 'SQ'],
   PatientName: [0x00100010, 'PN'], PatientID: [0x00100020, 'LO'], PatientBirthDate: [0x00100030, 'DA'], PatientSex: [0x00100040, 'CS'],
   SliceThickness: [0x00180050, 'DS'], SpacingBetweenSlices: [0x00180088, 'DS'], DeviceSerialNumber: [0x00181000, 'LO'],

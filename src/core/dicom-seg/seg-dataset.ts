@@ -27,7 +27,8 @@ export interface SourceSeries {
   seriesNumber: number | null;
   /** null when the source has none (3D-IRCADb, some exports): the SEG then gets a new one. */
   frameOfReferenceUid: string | null;
-  slices: { sopClassUid: string; sopInstanceUid: string; position: number[] }[];
+  /** `frame`: the 1-based frame of a multi-frame source instance. */
+  slices: { sopClassUid: string; sopInstanceUid: string; frame?: number; position: number[] }[];
   patient: { name: string; id: string; birthDate: string; sex: string };
   study: { date: string; time: string; id: string; accessionNumber: string; referringPhysician: string; description: string };
 }
@@ -125,6 +126,7 @@ export function segmentationDataSet(
       DerivationImageSequence: [{
         SourceImageSequence: [{
           ReferencedSOPClassUID: source.slices[k].sopClassUid, ReferencedSOPInstanceUID: source.slices[k].sopInstanceUid,
+          ...(source.slices[k].frame ? { ReferencedFrameNumber: source.slices[k].frame } : {}),
           PurposeOfReferenceCodeSequence: [SOURCE_IMAGE_PURPOSE],
         }],
         DerivationCodeSequence: [SEGMENTATION_DERIVATION],
@@ -135,7 +137,9 @@ export function segmentationDataSet(
     })),
     ReferencedSeriesSequence: [{
       SeriesInstanceUID: source.seriesUid,
-      ReferencedInstanceSequence: source.slices.map((s) => ({ ReferencedSOPClassUID: s.sopClassUid, ReferencedSOPInstanceUID: s.sopInstanceUid })),
+      // Each instance once (a multi-frame source is one instance for all its slices).
+      ReferencedInstanceSequence: [...new Map(source.slices.map((s) => [s.sopInstanceUid, s])).values()]
+        .map((s) => ({ ReferencedSOPClassUID: s.sopClassUid, ReferencedSOPInstanceUID: s.sopInstanceUid })),
     }],
     PixelData: packFrames(labelmap, geometry, segments, frames),
   };

@@ -5,6 +5,7 @@ import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { DicomSegResult, SegmentAlgorithmType } from '../../shared/api';
+import type { DicomSeriesMetadata } from '../../shared/dicom';
 import type { Geometry } from '../../shared/image';
 import type { LabelDefinition } from '../../shared/manifest';
 import { Provenance } from '../../shared/provenance';
@@ -12,7 +13,7 @@ import { UserError } from '../../shared/errors';
 import { appRoot } from '../paths';
 import { encodePart10 } from './dicom-encoder';
 import { segmentationDataSet, type SegmentSpec } from './seg-dataset';
-import { readSourceSeries } from './source-series';
+import { sourceSeriesOf } from './source-series';
 import { readDicomSegOnGrid } from './seg-read';
 
 export interface DicomSegRequest {
@@ -20,9 +21,8 @@ export interface DicomSegRequest {
   labelmap: Uint8Array;
   /** Who set each voxel (shared/provenance); null when every voxel came from `model`. */
   provenance: Uint8Array | null;
-  geometry: Geometry;
-  /** The DICOM folder (or file) the volume was read from. */
-  source: string;
+  /** The volume as read, with the DICOM metadata of its series. */
+  image: Geometry & { dicom?: DicomSeriesMetadata };
   labels: readonly LabelDefinition[];
   /** The model that proposed the mask ("DRA-UNet liver (CT) 1.0.0"), or null. */
   model: string | null;
@@ -62,8 +62,8 @@ function softwareVersion(): string {
 }
 
 export async function writeDicomSeg(request: DicomSegRequest): Promise<DicomSegResult> {
-  const { out, labelmap, geometry, labels, model } = request;
-  const source = await readSourceSeries(request.source, geometry);
+  const { out, labelmap, image: geometry, labels, model } = request;
+  const source = sourceSeriesOf(geometry);
   const segments: SegmentSpec[] = [...algorithmTypes(labelmap, request.provenance)].map(([value, algorithmType]) => {
     const def = labels.find((l) => l.value === value);
     const algorithmName = algorithmType === 'MANUAL' ? null : algorithmType === 'AUTOMATIC' ? model ?? 'MedSeg Studio' : `${model ?? 'MedSeg Studio'} with manual edits`;

@@ -37,7 +37,7 @@ function sliceReferences(headers: DicomHeader[], volume: Geometry): DicomSliceRe
     const along = h.imagePosition!.reduce((s, x, i) => s + (x - volume.origin[i]) * axis[i], 0);
     const k = Math.round(along / volume.spacing[2]);
     if (k < 0 || k >= depth || slices[k] || Math.abs(along - k * volume.spacing[2]) > 0.25 * volume.spacing[2]) return [];
-    slices[k] = { sopInstanceUid: h.sopInstanceUid!, sopClassUid: h.sopClassUid! };
+    slices[k] = { sopInstanceUid: h.sopInstanceUid!, sopClassUid: h.sopClassUid!, position: [...h.imagePosition!] as [number, number, number] };
   }
   return slices;
 }
