@@ -77,7 +77,8 @@ beforeAll(async () => {
     else if (i >= 33 && i <= 37 && j >= 2 && j <= 9 && k >= 3 && k <= 7) labels[n] = 4;
   }
   await writeImage(join(dir, 'ct.nii.gz'), { ...geometry, components: 1, pixelType: 'int16', data: hu, modality: 'CT' });
-  await writeLabelmap(join(dir, 'mask.nii.gz'), labels, geometry);
+  // Label 1 is named in the mask's label list (mask.labels.json beside it); label 4 is not.
+  await writeLabelmap(join(dir, 'mask.nii.gz'), labels, geometry, { segments: [{ value: 1, name: 'lesion', color: '#ff8800' }] });
 });
 
 afterAll(async () => {
@@ -102,7 +103,7 @@ describe('medseg stats', () => {
     expect(ours.labels.map((l: { value: number }) => l.value)).toEqual([1, 4]);
     for (const [n, t] of theirs.entries()) {
       const o = ours.labels[n];
-      expect(o.name).toBe(`label ${t.value}`);
+      expect(o.name).toBe(t.value === 1 ? 'lesion' : `label ${t.value}`);
       expect(o.voxels).toBe(t.voxels);
       expect(o.volumeMl).toBeCloseTo(t.volumeMl, 6);
       expect(o.mean).toBeCloseTo(t.mean, 6);
