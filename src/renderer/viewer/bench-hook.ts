@@ -22,7 +22,7 @@ export function summarise(times: number[]): BenchTimes {
 }
 
 /** A CT-like int16 volume: body ellipse, a brighter "organ", noise; deterministic. */
-function syntheticVolume(size: [number, number, number]): VolumeImage {
+export function syntheticVolume(size: [number, number, number]): VolumeImage {
   const [nx, ny, nz] = size;
   const data = new Int16Array(nx * ny * nz);
   let seed = 12345;
