@@ -94,6 +94,8 @@ test('requests a user can get wrong are refused with what to do', async () => {
   await expect(studio.refineSlice({ ...base, clicks: [{ i: 20, j: 1, positive: true }] })).rejects.toThrow(/outside the 20×10 slice/);
   await expect(studio.refineSlice({ ...base, mask: new Uint8Array(5) })).rejects.toThrow(/must hold 200 labels/);
   await expect(studio.refineSlice({ ...base, label: 0 })).rejects.toThrow(/1–255/);
+  await expect(studio.segmentCase({ caseId: summary.id, model: 'click-test' })).rejects.toThrow(/click-guided model: it refines a slice from clicks/);
+  await expect(studio.startFinetune({ model: 'click-test' })).rejects.toThrow(/trained by its own trainer/);
 });
 
 test('medseg refine: the current mask with one slice refined, written on the image grid', async () => {

@@ -201,5 +201,8 @@ export async function loadModel(onnxPath: string, options: LoadModelOptions = {}
 /** Segments a volume (or a 2D image: one slice) slice by slice along k; see SegmentOptions. */
 export async function segmentVolume(model: SegmentationModel, image: VolumeImage, options: SegmentOptions = {}): Promise<SegmentationResult> {
   if (!(model instanceof OnnxSegmentationModel)) throw new TypeError('segmentVolume needs a model from loadModel');
+  if (model.manifest.interaction) {
+    throw new UserError(`${model.manifest.name} is a click-guided model: it refines a slice from clicks (the AI-clicks tool, or medseg refine), it does not segment on its own.`);
+  }
   return model.segment(image, options);
 }

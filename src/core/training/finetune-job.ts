@@ -92,6 +92,10 @@ export class FinetuneJobs {
     const { folders } = this.options;
     const parent = await findModel(folders, request.model);
     const parentRef = formatModelRef(parent.id, parent.manifest.version);
+    if (parent.manifest.interaction) {
+      throw new UserError(`${parent.manifest.name} is a click-guided model, trained by its own trainer; fine-tune an auto-segmentation model ` +
+        '(corrections made with AI clicks count for it like hand edits).');
+    }
     if (!parent.weights) {
       throw new UserError(`${parent.manifest.name} (${parentRef}) has no PyTorch weights (.pt beside its .onnx), so it cannot be fine-tuned; ` +
         'export it with medseg_training.export --weights-out.');

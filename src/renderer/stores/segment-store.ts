@@ -75,7 +75,8 @@ export const useSegmentStore = defineStore('segment', () => {
   async function refreshModels(): Promise<void> {
     loadingModels.value = true;
     try {
-      models.value = await studio().listModels();
+      // Click-guided models answer clicks (the AI-clicks tool), not a whole-case run.
+      models.value = (await studio().listModels()).filter((m) => !m.manifest.interaction);
       pickModel();
     } catch (e) {
       notices.error(e, 'Could not list the models');
