@@ -12,6 +12,7 @@ import { findPythonRuntime } from '../src/core/training/python-runtime';
 import { appRoot, medsegHome } from '../src/core/paths';
 import { dice } from '../src/core/masks/metrics';
 import { editorBench } from './bench/editor-bench';
+import { interactiveBench } from './bench/interactive-bench';
 import { workspaceBench } from './bench/workspace-bench';
 import { cudaBench } from './bench/cuda-bench';
 
@@ -114,7 +115,9 @@ async function main() {
   const { workspace, case: caseOpen } = await workspaceBench();
   log('editor + viewer: headless Chromium');
   const { editor, viewer } = await editorBench();
-  process.stdout.write(JSON.stringify({ inference, io, segment, workspace, case: caseOpen, editor, viewer }, null, 2) + '\n');
+  log('AI clicks: headless Chromium through browser mode');
+  const interactive = await interactiveBench();
+  process.stdout.write(JSON.stringify({ inference, io, segment, workspace, case: caseOpen, editor, viewer, interactive }, null, 2) + '\n');
 }
 
 try {

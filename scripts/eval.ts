@@ -1,6 +1,7 @@
 // `npm run eval`: every shipped model on the real data its recipe names (../shared/data), through
 // the same engine calls as `medseg segment` and `medseg eval`, plus the fine-tuning experiments
-// (correct → fine-tune → compare on held-out data). One JSON document on stdout; progress on stderr.
+// (correct → fine-tune → compare on held-out data); click-guided models by their NoC@85/90 under the
+// standard protocol (eval/interactive-noc.ts). One JSON document on stdout; progress on stderr.
 // Without ../shared/data it says so and exits 0.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,8 @@ import { dataset, hasSharedData, SHARED_DATA } from './zoo/datasets';
 import { readRecipe, recipeIds } from './zoo/recipes';
 import { evaluateOn, scratchStudio } from './eval/evaluate-split';
 import { finetuneExperiments } from './eval/finetune-experiments';
+import { nocOn } from './eval/interactive-noc';
+import { readManifest } from '../src/core/inference';
 
 const log = (message: string) => process.stderr.write(`eval: ${message}\n`);
 
@@ -26,15 +29,19 @@ async function main(): Promise<void> {
     const { studio, finished } = scratchStudio(work);
     const shipped = recipeIds().filter((id) => existsSync(join(appRoot(), 'models', `${id}.onnx`)) && (!values.model || values.model.includes(id)));
     const models = [];
+    const interactive = [];
     for (const id of shipped) {
       const recipe = readRecipe(id);
+      const clickGuided = (await readManifest(join(appRoot(), 'models', `${id}.onnx`))).interaction !== undefined;
       for (const ref of recipe.evaluate) {
         log(`${id} on ${ref}`);
-        models.push({ ...(await evaluateOn(studio, id, dataset(ref), work)), paper: recipe.paper?.[ref] ?? null });
+        // Click-guided models are measured by the clicks they need (NoC), not by a whole-case run.
+        if (clickGuided) interactive.push(await nocOn(studio, id, dataset(ref), log));
+        else models.push({ ...(await evaluateOn(studio, id, dataset(ref), work)), paper: recipe.paper?.[ref] ?? null });
       }
     }
     const finetune = values['no-finetune'] ? [] : await finetuneExperiments(studio, finished, work, log);
-    process.stdout.write(JSON.stringify({ data: SHARED_DATA, models, finetune }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ data: SHARED_DATA, models, interactive, finetune }, null, 2) + '\n');
   } finally {
     await closeImageIo();
     rmSync(work, { recursive: true, force: true });

@@ -9,8 +9,8 @@ import { createStudio } from '../../src/core/studio';
 import { appRoot } from '../../src/core/paths';
 import { startStudioServer } from '../../src/server/http-transport';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 interface Times { median: number; p95: number; samples: number }
 interface Bench {

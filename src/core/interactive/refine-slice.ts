@@ -12,11 +12,18 @@ import type { ModelFolders } from '../training/model-folders';
 import { clickGuided } from './refine-pipeline';
 
 interface WarmModel {
+  /** The model as the request named it, and when that name was last looked up. */
+  asked: string;
+  lookedUp: number;
   path: string;
   device: Device;
   ref: string;
+  adjacentSlices: number;
   model: Promise<SegmentationModel>;
 }
+
+/** How long a model name keeps pointing at the file it was found in (a newly promoted version waits this long). */
+const LOOKUP_MS = 30_000;
 
 /** The one click-guided model in use, loaded once and released after a while without clicks. */
 export class ClickModels {
@@ -26,18 +33,24 @@ export class ClickModels {
   constructor(private readonly folders: ModelFolders, private readonly idleMs = 10 * 60_000) {}
 
   async get(ref: string, device: Device): Promise<{ model: SegmentationModel; ref: string; adjacentSlices: number }> {
-    const summary = await findModel(this.folders, ref);
-    const { adjacentSlices } = clickGuided(summary.manifest);
-    if (!this.warm || this.warm.path !== summary.path || this.warm.device !== device) {
-      await this.close();
-      const model = loadModel(summary.path, { device });
-      this.warm = { path: summary.path, device, ref: `${summary.id}@${summary.manifest.version}`, model };
-      model.catch(() => { if (this.warm?.model === model) this.warm = null; });
+    const now = performance.now();
+    const fresh = this.warm && this.warm.asked === ref && this.warm.device === device && now - this.warm.lookedUp < LOOKUP_MS;
+    if (!fresh) {
+      const summary = await findModel(this.folders, ref);
+      const { adjacentSlices } = clickGuided(summary.manifest);
+      if (this.warm?.path === summary.path && this.warm.device === device) Object.assign(this.warm, { asked: ref, lookedUp: now });
+      else {
+        await this.close();
+        const model = loadModel(summary.path, { device });
+        this.warm = { asked: ref, lookedUp: now, path: summary.path, device, ref: `${summary.id}@${summary.manifest.version}`, adjacentSlices, model };
+        model.catch(() => { if (this.warm?.model === model) this.warm = null; });
+      }
     }
+    const warm = this.warm!;
     if (this.idle) clearTimeout(this.idle);
     this.idle = setTimeout(() => void this.close(), this.idleMs);
     this.idle.unref?.();
-    return { model: await this.warm.model, ref: this.warm.ref, adjacentSlices };
+    return { model: await warm.model, ref: warm.ref, adjacentSlices: warm.adjacentSlices };
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,7 @@
 // `window.__medsegBench`, installed only when the address has "#…&bench": the renderer half of
 // `npm run bench` (scripts/bench/editor-bench.ts drives it). It times a brush stamp (apply + label redraw + Konva
-// draw of the layers an edit changes) on a 512² slice and a slice switch (image + labels + draw) on a synthetic 512×512×200 volume.
+// draw of the layers an edit changes) on a 512² slice and a slice switch (image + labels + draw) on a synthetic 512×512×200 volume,
+// and AI clicks through the tool on an engine case (scripts/bench/interactive-bench.ts).
 import { nextTick } from 'vue';
 import type { VolumeImage } from '../../shared/image';
 import { useOpenCaseStore } from '../stores/open-case-store';
@@ -8,6 +9,8 @@ import { useToolStore } from '../stores/tool-store';
 import { useViewStore } from '../stores/view-store';
 import { sliceViews } from './view-registry';
 import { surfaceBench } from './surface-bench';
+import type { AiClicksTool } from '../editor';
+import { useAiClicksStore } from '../stores/ai-clicks-store';
 
 export interface BenchTimes {
   median: number;
@@ -118,6 +121,43 @@ export function installBenchHook(): void {
       await frame();
       const bytes = history.bytesUsed(), changedVoxels = history.changedVoxels();
       return { bytes, changedVoxels, bytesPerChangedVoxel: bytes / changedVoxels, brushBytesPerChangedVoxel };
+    },
+
+    /** Opens a file as an engine case (AI clicks need one; openSynthetic's case lives in the page only). */
+    async openPath(path: string): Promise<void> {
+      if (!(await cases.openPath(path))) throw new Error(`Could not open ${path}`);
+      view.mainView = 'axial';
+      await nextTick();
+      await frame();
+    },
+
+    /**
+     * AI clicks through the tool, each timed from the click to its answer in the labelmap and drawn:
+     * tool → HTTP → engine → inference worker → back → one undo entry → label layer. The first
+     * click also loads the model; it is reported apart.
+     */
+    async aiClicks(options: { k: number; clicks: { i: number; j: number; positive: boolean }[]; model: string }): Promise<BenchTimes & { firstMs: number; engine: BenchTimes }> {
+      const controller = tools.controller;
+      const ai = useAiClicksStore();
+      ai.chosenId = options.model;
+      const engine: number[] = [];
+      tools.selectTool('aiClicks');
+      view.setSlice('axial', options.k);
+      await nextTick();
+      const v = axialView();
+      const times: number[] = [];
+      for (const c of options.clicks) {
+        const event = { u: c.i, v: c.j, orientation: view.planeOf('axial'), sliceIndex: options.k, button: c.positive ? 'primary' as const : 'secondary' as const };
+        const t0 = performance.now();
+        controller.pointerDown(event);
+        controller.pointerUp(event);
+        await (controller.activeTool as AiClicksTool).settled();
+        v.drawEdits();
+        times.push(performance.now() - t0);
+        engine.push((ai.lastSeconds ?? NaN) * 1000);
+      }
+      const [firstMs, ...rest] = times;
+      return { ...summarise(rest), firstMs, engine: summarise(engine.slice(1)) };
     },
 
     /** Steps the axial view through slices: store update → render image + labels → draw. */

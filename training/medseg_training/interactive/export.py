@@ -3,11 +3,13 @@ with the manifest's ``interaction`` field, which tells the engine and the editor
 
 from __future__ import annotations
 
+import argparse
+import sys
 from pathlib import Path
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional
 
 from ..export import ExportError, _deep_merge, export_checkpoint, read_manifest_arg
-from ..runtime import load_checkpoint
+from ..runtime import UserFacingError, configure_threads, emit, load_checkpoint
 
 #: Shipped models must stay small enough to download with the app.
 MAX_BYTES = 15 * 1024 * 1024
@@ -31,3 +33,27 @@ def export_interactive(checkpoint: str, out: str, manifest_json: Optional[str | 
         Path(out).unlink()
         raise ExportError(f"{out} is {result['bytes'] / 2**20:.1f} MB; shipped models must stay under 15 MB: use fewer filters")
     return result
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """``python -m medseg_training.interactive.export --checkpoint best.pt --out m.onnx [--manifest-json …] [--weights-out m.pt]``"""
+    p = argparse.ArgumentParser(prog="python -m medseg_training.interactive.export", description=__doc__.split("\n")[0])
+    p.add_argument("--checkpoint", required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--manifest-json", default=None)
+    p.add_argument("--weights-out", default=None)
+    p.add_argument("--threads", type=int, default=2)
+    args = p.parse_args(argv)
+    configure_threads(args.threads)
+    try:
+        result = export_interactive(args.checkpoint, args.out, args.manifest_json, args.weights_out)
+    except UserFacingError as exc:
+        emit("error", message=str(exc))
+        return 1
+    emit("exported", path=result["path"], bytes=result["bytes"], parity=result["parity"], manifest=result["manifest"],
+         weights=result.get("weights"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
