@@ -39,6 +39,17 @@ export function nucleiTestCase(name: string): boolean {
   return createHash('sha256').update(name).digest()[0] < 0.2 * 256;
 }
 
+const IRCADB_P01: Pair = {
+  // The label NIfTI has an identity-like affine at origin 0; its voxels follow the DICOM series' order.
+  name: '3dircadb-p01', image: join(SHARED_DATA, '3dircadb-p01', 'ct-dicom'),
+  mask: join(SHARED_DATA, '3dircadb-p01', 'label_liver1_tumour2.nii.gz'), maskHeaderWrong: true,
+};
+const IRCADB_P17: Pair = {
+  // This label NIfTI is written on the series' own grid (its RAS affine is the DICOM geometry).
+  name: '3dircadb-p17', image: join(SHARED_DATA, '3dircadb-p17', 'ct-dicom'),
+  mask: join(SHARED_DATA, '3dircadb-p17', 'label_liver1_tumour2.nii.gz'),
+};
+
 const SPLITS: Record<string, () => Omit<DatasetSplit, 'ref'>> = {
   ...Object.fromEntries(['train', 'val', 'test'].map((split) => [`kvasir:${split}`, () => {
     const dir = join(SHARED_DATA, 'kvasir-seg');
@@ -53,11 +64,10 @@ const SPLITS: Record<string, () => Omit<DatasetSplit, 'ref'>> = {
     const dir = join(SHARED_DATA, 'dsb2018-nuclei');
     return { kind: '2d' as const, pairs: folderPairs(join(dir, 'images'), join(dir, 'masks'), (n) => nucleiTestCase(n) === (split === 'test')) };
   }])),
-  'ircadb-liver': () => ({
-    kind: 'volume', labels: [1, 2], // liver and the tumours inside it
-    // The label NIfTI has an identity-like affine at origin 0; its voxels follow the DICOM series' order.
-    pairs: [{ name: '3dircadb-p01', image: join(SHARED_DATA, '3dircadb-p01', 'ct-dicom'), mask: join(SHARED_DATA, '3dircadb-p01', 'label_liver1_tumour2.nii.gz'), maskHeaderWrong: true }],
-  }),
+  // Liver and the tumours inside it (labels 1, 2), per 3D-IRCADb patient and both together.
+  'ircadb-p01': () => ({ kind: 'volume', labels: [1, 2], pairs: [IRCADB_P01] }),
+  'ircadb-p17': () => ({ kind: 'volume', labels: [1, 2], pairs: [IRCADB_P17] }),
+  'ircadb-liver': () => ({ kind: 'volume', labels: [1, 2], pairs: [IRCADB_P01, IRCADB_P17] }),
   'totalseg-liver': () => ({
     kind: 'volume', labels: [5],
     pairs: [{ name: 'example_ct_sm', image: join(SHARED_DATA, 'totalseg-example', 'example_ct_sm.nii.gz'), mask: join(SHARED_DATA, 'totalseg-example', 'example_seg.nii.gz') }],
@@ -72,6 +82,8 @@ export const DATA_LICENCES: Record<string, string> = {
   covid: 'COVID-19 CT infection set: non-commercial use only',
   nuclei: 'DSB2018 nuclei (BBBC038): CC0',
   'ircadb-liver': '3D-IRCADb-01 (IRCAD): CC BY-NC-ND 4.0',
+  'ircadb-p01': '3D-IRCADb-01 (IRCAD): CC BY-NC-ND 4.0',
+  'ircadb-p17': '3D-IRCADb-01 (IRCAD): CC BY-NC-ND 4.0',
   'totalseg-liver': 'TotalSegmentator test files: Apache-2.0 (labels are a model\'s output, not manual truth)',
   'rectal-mri': 'rectal T2 MRI with tumour masks: MIT',
 };

@@ -1,9 +1,11 @@
-// `npm run train:model -- <recipe id> [--resume] [--from-checkpoint run/best.pt] [--threads N] [--device cpu|cuda]`:
+// `npm run train:model -- <recipe id> [--resume] [--from-checkpoint run/best.pt] [--threads N] [--device cpu|cuda]
+//   [--work-dir DIR] [--models-dir DIR] [--seed N]`:
 // trains a shipped model from its recipe (training/recipes/<id>.json) on ../shared/data with the
 // project's trainer, then exports it to models/<id>.onnx (manifest embedded, ORT parity checked)
-// and models/<id>.pt (the weights fine-tuning starts from). `--resume`: an interrupted run goes on
-// from its last.pt within the recipe's epoch and time budget, the time already spent counted.
-// Progress: the trainer's JSON lines.
+// and models/<id>.pt (the weights fine-tuning starts from); `--models-dir` puts them elsewhere (a
+// training queue writes outside the repository). `--resume`: an interrupted run goes on from its
+// last.pt within the recipe's budget, the time already spent counted. `--seed N` (the seed study)
+// trains the same recipe with another seed, as <id>-seedN. Progress: the trainer's JSON lines.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,27 +22,29 @@ function labelsArg(labels: number[] | undefined): string[] {
 function main(): number {
   const { values, positionals } = parseArgs({ allowPositionals: true, options: {
     'from-checkpoint': { type: 'string' }, threads: { type: 'string', default: '2' }, device: { type: 'string', default: 'auto' },
-    'work-dir': { type: 'string' }, resume: { type: 'boolean' },
+    'work-dir': { type: 'string' }, 'models-dir': { type: 'string' }, resume: { type: 'boolean' }, seed: { type: 'string' },
   } });
   const recipe = readRecipe(positionals[0] ?? '');
   const python = findPythonRuntime();
   if (!python) { console.error(`train:model: ${TRAINING_RUNTIME_HINT}`); return 1; }
-  const models = join(appRoot(), 'models');
-  const manifest = JSON.stringify({ id: recipe.id, ...recipe.manifest });
-  const [onnx, weights] = [join(models, `${recipe.id}.onnx`), join(models, `${recipe.id}.pt`)];
+  const models = values['models-dir'] ?? join(appRoot(), 'models');
+  mkdirSync(models, { recursive: true });
+  const id = values.seed ? `${recipe.id}-seed${values.seed}` : recipe.id;
+  const manifest = JSON.stringify({ id, ...recipe.manifest });
+  const [onnx, weights] = [join(models, `${id}.onnx`), join(models, `${id}.pt`)];
   const run = (args: string[]) => spawnSync(python.python, args, { env: python.env, stdio: 'inherit' }).status ?? 1;
   if (values['from-checkpoint']) {
     return run(['-m', 'medseg_training.export', '--checkpoint', values['from-checkpoint'], '--out', onnx,
       '--weights-out', weights, '--manifest-json', manifest]);
   }
   if (!hasSharedData()) { console.error(`train:model: needs the datasets in ${SHARED_DATA}`); return 1; }
-  const work = values['work-dir'] ?? join(appRoot(), 'runs', recipe.id);
+  const work = values['work-dir'] ?? join(appRoot(), 'runs', id);
   const host = ['--threads', values.threads!, '--device', values.device!, '--out-dir', join(work, 'run'),
     '--export-onnx', onnx, '--export-weights', weights, '--manifest-json', manifest];
   if (values.resume) {
     const last = join(work, 'run', 'last.pt');
     if (!existsSync(last)) { console.error(`train:model: nothing to resume: no ${last}`); return 1; }
-    const budget = ['--epochs', '--max-minutes'].flatMap((flag) => {
+    const budget = ['--epochs', '--max-minutes', '--patience'].flatMap((flag) => {
       const value = trainerOption(recipe, flag);
       return value === undefined ? [] : [flag, value];
     });
@@ -53,7 +57,7 @@ function main(): number {
     '-m', 'medseg_training.train', '--arch', recipe.arch, '--model-kwargs', JSON.stringify(recipe.modelKwargs),
     ...trainerPairs(train, work).flatMap(([image, mask]) => ['--train', image, mask]), '--train-labels', ...labelsArg(train.labels),
     ...(val ? [...trainerPairs(val, work).flatMap(([image, mask]) => ['--val', image, mask]), '--val-labels', ...labelsArg(val.labels)] : []),
-    ...recipe.trainer, ...host, '--data-description', `${recipe.train} (${train.pairs.length} ${train.kind === '2d' ? 'images' : 'volume(s)'})` +
+    ...recipe.trainer, ...(values.seed ? ['--seed', values.seed] : []), ...host, '--data-description', `${recipe.train} (${train.pairs.length} ${train.kind === '2d' ? 'images' : 'volume(s)'})` +
       (val ? `; model selection on ${recipe.val} (${val.pairs.length})` : ''),
   ];
   return run(args);

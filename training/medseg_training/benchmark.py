@@ -27,7 +27,8 @@ import torch
 from .blocks import fold_batchnorm
 from .export import export_onnx
 from .registry import UnknownModelError, create_model
-from .runtime import UserFacingError, configure_threads, emit
+from .devices import configure_threads
+from .events import UserFacingError, emit
 
 
 def main(argv: Optional[List[str]] = None) -> int:

@@ -1,41 +1,34 @@
-"""Reading images and masks into the slice convention the engine uses, and preprocessing.
+"""From files to network samples, decoded and resized once and kept in memory.
 
-Slice convention (the contract with the TypeScript engine)
-----------------------------------------------------------
-A volume is a numpy array ``[K, H, W]`` in the file's OWN voxel order, never resampled or
-reoriented: ``K`` = slice index k, ``H`` = row index j, ``W`` = column index i.  A 2D network input
-is one slice, NCHW, so the network's H axis is the DICOM row direction and W the column direction.
+Images are read by ``readers.py`` in the file's own voxel order, brought to the canonical
+orientation when the run trains in one (``orientation.py``; the mask follows its IMAGE's grid and
+direction, since some label files carry a wrong header), preprocessed, stacked into 2.5D samples
+(slices k−n … k+n as channels, clamped at the volume's ends) and resized to the network's input
+size with the engine's bilinear resize, all at load time. A step then only augments and normalises
+a batch of small arrays.
 
-* DICOM series: slices sorted by ImagePositionPatient projected on the slice normal
-  (row direction × column direction, ascending), ``pixel_array`` is already ``[rows=j, cols=i]``,
-  RescaleSlope/RescaleIntercept applied (CT → HU).
-* NIfTI (nibabel array ``[i, j, k]``): slice k is ``arr[:, :, k].T`` → ``(H=j, W=i)``, i.e. the
-  volume is ``arr.transpose(2, 1, 0)``.  No RAS/LPS flipping is done: like the engine, we use the
-  file's voxel order (the direction matrix only matters for world coordinates).  A RAS-stored
-  NIfTI therefore shows the patient flipped left-right and front-back compared with an LPS DICOM
-  series; train with flips on both axes (``augment.py``) so the model does not care.
-* 2D images (PNG/JPEG/BMP/TIFF via Pillow): ``[H, W]`` (grey) or ``[3, H, W]`` (RGB), one slice.
-  Masks are read as grey and thresholded at 128 (JPEG masks are lossy).
-
-Masks that go with a volume must have the same voxel grid and order; :func:`mask_alignment_report`
-checks an intensity-based overlay (CT) for flipped labels.
+Preprocessing (the manifest's) is split in two: :meth:`Preprocessing.to_unit` (CT window → [0, 1],
+then ``× scale``) happens at load time, and :meth:`Preprocessing.normalise` (``(x − mean) / std``)
+after augmentation, so intensity augmentation works on [0, 1] images whatever the mean/std.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 import numpy as np
+import torch
+import torch.nn.functional as F
 
-IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff")
-NIFTI_EXTENSIONS = (".nii", ".nii.gz")
+from .orientation import CANONICAL, canonical_axes, to_canonical
+from .readers import DataError, Volume, image_files, read_image_2d, read_mask, read_mask_2d, read_volume
 
-
-class DataError(ValueError):
-    """A problem with the user's data, worded for the user."""
+__all__ = ["DataError", "Preprocessing", "SampleOptions", "SliceSet", "foreground", "load_dataset", "load_pair",
+           "mask_alignment_report", "parse_labels", "describe_sources", "resize_bilinear", "stack_adjacent"]
 
 
 # --------------------------------------------------------------------------- preprocessing
@@ -49,23 +42,33 @@ class Preprocessing:
     mean: List[float] = field(default_factory=lambda: [0.0])
     std: List[float] = field(default_factory=lambda: [1.0])
 
-    def apply(self, x: np.ndarray, channel_axis: int = -3) -> np.ndarray:
-        """Preprocesses ``x`` (``[..., C, H, W]``) to float32."""
+    def to_unit(self, x: np.ndarray) -> np.ndarray:
+        """Window and scale: the image in the range augmentation works on ([0, 1] for CT and 8-bit)."""
         y = np.asarray(x, dtype=np.float32)
         if self.window is not None:
             center, width = self.window
             y = np.clip((y - (center - width / 2.0)) / width, 0.0, 1.0)
         if self.scale != 1.0:
             y = y * np.float32(self.scale)
-        channels = y.shape[channel_axis]
+        return y.astype(np.float32, copy=False)
+
+    def normalise(self, x, channel_axis: int = -3):
+        """``(x - mean) / std`` per channel; numpy arrays or torch tensors ``[..., C, H, W]``."""
+        channels = x.shape[channel_axis]
         if len(self.mean) != channels or len(self.std) != channels:
             raise DataError(f"preprocessing has {len(self.mean)} mean / {len(self.std)} std values "
                             f"but the images have {channels} channel(s)")
-        shape = [1] * y.ndim
+        shape = [1] * x.ndim
         shape[channel_axis] = channels
         mean = np.asarray(self.mean, dtype=np.float32).reshape(shape)
         std = np.asarray(self.std, dtype=np.float32).reshape(shape)
-        return ((y - mean) / std).astype(np.float32)
+        if isinstance(x, torch.Tensor):
+            return (x - torch.from_numpy(mean).to(x.device)) / torch.from_numpy(std).to(x.device)
+        return ((x - mean) / std).astype(np.float32)
+
+    def apply(self, x: np.ndarray, channel_axis: int = -3) -> np.ndarray:
+        """The whole preprocessing of ``x`` (``[..., C, H, W]``) to float32."""
+        return self.normalise(self.to_unit(x), channel_axis)
 
     def to_manifest(self) -> Dict:
         out: Dict = {}
@@ -82,203 +85,6 @@ class Preprocessing:
                    mean=[float(v) for v in d.get("mean", [0.0])], std=[float(v) for v in d.get("std", [1.0])])
 
 
-# --------------------------------------------------------------------------- readers
-
-@dataclass
-class Volume:
-    """``array``: ``[K, C, H, W]`` float32; ``spacing``: (column i, row j, slice k) in mm."""
-
-    array: np.ndarray
-    spacing: Tuple[float, float, float] = (1.0, 1.0, 1.0)
-    source: str = ""
-    modality: str = ""
-
-
-def is_nifti(path: Path) -> bool:
-    return path.name.lower().endswith(NIFTI_EXTENSIONS)
-
-
-def is_image_2d(path: Path) -> bool:
-    return path.suffix.lower() in IMAGE_EXTENSIONS
-
-
-def read_nifti(path: str | os.PathLike, dtype=np.float32) -> Tuple[np.ndarray, Tuple[float, float, float]]:
-    """Returns ``(array [K, H, W], spacing)`` with ``array[k] == nifti[:, :, k].T`` (scaling applied)."""
-    import nibabel as nib
-
-    try:
-        img = nib.load(str(path))
-    except Exception as exc:  # nibabel raises many types for bad files
-        raise DataError(f"cannot read NIfTI {path}: {exc}") from exc
-    arr = np.asanyarray(img.dataobj)
-    if np.issubdtype(dtype, np.floating):
-        arr = img.get_fdata(dtype=np.float32)
-    while arr.ndim > 3 and arr.shape[-1] == 1:
-        arr = arr[..., 0]
-    if arr.ndim == 2:
-        arr = arr[:, :, None]
-    if arr.ndim != 3:
-        raise DataError(f"{path} has shape {arr.shape}; only 2D/3D scalar NIfTI volumes are supported")
-    zooms = tuple(float(z) for z in img.header.get_zooms()[:3]) + (1.0,) * max(0, 3 - len(img.header.get_zooms()))
-    return np.ascontiguousarray(arr.transpose(2, 1, 0)).astype(dtype, copy=False), zooms[:3]
-
-
-def _dicom_files(paths: Iterable[Path]) -> list:
-    import pydicom
-    from pydicom.errors import InvalidDicomError
-
-    datasets = []
-    for path in paths:
-        if not path.is_file() or path.name.startswith("."):
-            continue
-        try:
-            ds = pydicom.dcmread(str(path))
-        except (InvalidDicomError, IsADirectoryError, PermissionError):
-            continue
-        except Exception as exc:
-            raise DataError(f"cannot read DICOM file {path}: {exc}") from exc
-        if "PixelData" in ds:
-            datasets.append((path, ds))
-    return datasets
-
-
-def _slope_intercept(ds) -> Tuple[float, float]:
-    slope, intercept = ds.get("RescaleSlope"), ds.get("RescaleIntercept")
-    if slope is None and "SharedFunctionalGroupsSequence" in ds:
-        try:
-            t = ds.SharedFunctionalGroupsSequence[0].PixelValueTransformationSequence[0]
-            slope, intercept = t.RescaleSlope, t.RescaleIntercept
-        except (AttributeError, IndexError, KeyError):
-            pass
-    return float(slope if slope is not None else 1.0), float(intercept if intercept is not None else 0.0)
-
-
-def read_dicom_series(folder: str | os.PathLike) -> Volume:
-    """Reads the largest series in ``folder`` (not recursive; or one DICOM file) as HU (stored × slope + intercept)."""
-    folder = Path(folder)
-    found = _dicom_files(sorted(folder.iterdir()) if folder.is_dir() else [folder])
-    if not found:
-        raise DataError(f"no DICOM images found in {folder}")
-    series: Dict[str, list] = {}
-    for path, ds in found:
-        series.setdefault(str(ds.get("SeriesInstanceUID", "")), []).append((path, ds))
-    items = max(series.values(), key=len)
-
-    def position(ds) -> float:
-        ipp, iop = ds.get("ImagePositionPatient"), ds.get("ImageOrientationPatient")
-        if ipp is None or iop is None:
-            return float(ds.get("InstanceNumber", 0) or 0)
-        normal = np.cross(np.asarray(iop[:3], float), np.asarray(iop[3:], float))
-        return float(np.dot(np.asarray(ipp, float), normal))
-
-    items.sort(key=lambda item: position(item[1]))
-    slices = []
-    for path, ds in items:
-        if int(ds.get("SamplesPerPixel", 1)) != 1:
-            raise DataError(f"{path} is a colour DICOM image; only greyscale series are supported for training")
-        try:
-            pixels = ds.pixel_array
-        except Exception as exc:
-            syntax = getattr(getattr(ds, "file_meta", None), "TransferSyntaxUID", None)
-            name = getattr(syntax, "name", str(syntax))
-            raise DataError(f"cannot decode the pixels of {path} (transfer syntax {name}): {exc}. "
-                            "Install a decoder (python3-gdcm or pylibjpeg) or decompress the series "
-                            "first (dcmtk: dcmdjpeg / dcmdrle).") from exc
-        slope, intercept = _slope_intercept(ds)
-        pixels = pixels.astype(np.float32) * np.float32(slope) + np.float32(intercept)
-        slices.extend(pixels if pixels.ndim == 3 else [pixels])
-    shapes = {s.shape for s in slices}
-    if len(shapes) != 1:
-        raise DataError(f"the series in {folder} mixes image sizes {sorted(shapes)}")
-    first = items[0][1]
-    ps = first.get("PixelSpacing", [1.0, 1.0])
-    positions = [position(ds) for _, ds in items]
-    dz = float(np.median(np.diff(positions))) if len(positions) > 1 else float(first.get("SliceThickness", 1.0) or 1.0)
-    array = np.stack(slices)[:, None]
-    return Volume(array=array, spacing=(float(ps[1]), float(ps[0]), abs(dz) or 1.0), source=str(folder),
-                  modality=str(first.get("Modality", "")))
-
-
-def read_image_2d(path: str | os.PathLike, channels: int = 1) -> np.ndarray:
-    """``[C, H, W]`` float32 in 0..255 (``channels`` 1 → grey, 3 → RGB)."""
-    from PIL import Image
-
-    try:
-        with Image.open(path) as im:
-            im = im.convert("L" if channels == 1 else "RGB")
-            arr = np.asarray(im, dtype=np.float32)
-    except Exception as exc:
-        raise DataError(f"cannot read image {path}: {exc}") from exc
-    return arr[None] if arr.ndim == 2 else arr.transpose(2, 0, 1)
-
-
-def read_mask_2d(path: str | os.PathLike) -> np.ndarray:
-    """``[H, W]`` uint8 label map: grey values ≥ 128 → 1 (masks saved as JPEG are lossy)."""
-    from PIL import Image
-
-    try:
-        with Image.open(path) as im:
-            arr = np.asarray(im.convert("L"))
-    except Exception as exc:
-        raise DataError(f"cannot read mask {path}: {exc}") from exc
-    return (arr >= 128).astype(np.uint8)
-
-
-def _image_files(folder: Path) -> Dict[str, Path]:
-    return {p.stem: p for p in sorted(folder.iterdir()) if p.is_file() and is_image_2d(p)}
-
-
-def read_volume(path: str | os.PathLike, channels: int = 1) -> Volume:
-    """Reads a NIfTI file, a DICOM series folder, a 2D image, or a folder of 2D images (one slice each)."""
-    p = Path(path)
-    if not p.exists():
-        raise DataError(f"{p} does not exist")
-    if p.is_dir():
-        images = _image_files(p)
-        if images:
-            arrays = [read_image_2d(f, channels) for f in images.values()]
-            if len({a.shape for a in arrays}) == 1:
-                return Volume(np.stack(arrays), source=str(p), modality="image")
-            raise DataError(f"images in {p} differ in size; use read_image_folder() for per-image slices")
-        vol = read_dicom_series(p)
-        if channels != 1:
-            raise DataError("DICOM series are single-channel; use channels=1")
-        return vol
-    if is_nifti(p):
-        arr, spacing = read_nifti(p)
-        return Volume(arr[:, None], spacing=spacing, source=str(p))
-    if is_image_2d(p):
-        return Volume(read_image_2d(p, channels)[None], source=str(p), modality="image")
-    if _looks_like_dicom(p):
-        return read_dicom_series(p)
-    raise DataError(f"{p}: unsupported format (expected NIfTI .nii/.nii.gz, a DICOM series folder or file, "
-                    f"or PNG/JPEG images)")
-
-
-def _looks_like_dicom(p: Path) -> bool:
-    with open(p, "rb") as f:
-        head = f.read(132)
-    return head[128:132] == b"DICM" or p.suffix.lower() == ".dcm"
-
-
-def read_mask(path: str | os.PathLike) -> np.ndarray:
-    """Reads a label map as ``[K, H, W]`` integers (same slice convention as :func:`read_volume`)."""
-    p = Path(path)
-    if not p.exists():
-        raise DataError(f"{p} does not exist")
-    if p.is_dir():
-        files = _image_files(p)
-        if not files:
-            raise DataError(f"no mask images in {p}")
-        return np.stack([read_mask_2d(f) for f in files.values()])
-    if is_nifti(p):
-        arr, _ = read_nifti(p, dtype=np.int32)
-        return arr
-    if is_image_2d(p):
-        return read_mask_2d(p)[None]
-    raise DataError(f"{p}: unsupported mask format (expected NIfTI or PNG/JPEG)")
-
-
 def foreground(mask: np.ndarray, labels: Optional[Sequence[int]] = None) -> np.ndarray:
     """Binary mask: voxels whose label is in ``labels`` (``None`` → any non-zero label)."""
     m = np.asarray(mask)
@@ -287,17 +93,50 @@ def foreground(mask: np.ndarray, labels: Optional[Sequence[int]] = None) -> np.n
     return np.isin(m, np.asarray(list(labels)))
 
 
-# --------------------------------------------------------------------------- slice sets
+def resize_bilinear(x: np.ndarray, size: Optional[Sequence[int]]) -> np.ndarray:
+    """``[N, C, H, W]`` → ``[N, C, *size]`` as the engine resizes (bilinear, ``align_corners=False``)."""
+    if size is None or tuple(x.shape[-2:]) == tuple(size):
+        return np.ascontiguousarray(x, dtype=np.float32)
+    with torch.no_grad():
+        return F.interpolate(torch.from_numpy(np.ascontiguousarray(x, dtype=np.float32)), size=tuple(size),
+                             mode="bilinear", align_corners=False).numpy()
+
+
+def stack_adjacent(volume: np.ndarray, adjacent: int) -> np.ndarray:
+    """2.5D: ``[K, C, H, W]`` → ``[K, (2n+1)·C, H, W]``, sample k holding slices k−n … k+n (clamped)."""
+    if adjacent <= 0:
+        return volume
+    k = volume.shape[0]
+    index = np.clip(np.arange(k)[:, None] + np.arange(-adjacent, adjacent + 1)[None, :], 0, k - 1)
+    return volume[index].reshape(k, -1, *volume.shape[2:])
+
+
+# --------------------------------------------------------------------------- samples
+
+@dataclass
+class SampleOptions:
+    """How a run turns images into samples (recorded in the checkpoint, mirrored by the manifest)."""
+
+    preprocessing: Preprocessing
+    channels: int = 1                     # image channels per slice (1 grey, 3 RGB)
+    orientation: Optional[str] = None     # "LPS": volumes reordered to it; None: the file's own order
+    adjacent_slices: int = 0              # 2.5D: n slices each side of k become channels
+    size: Optional[Tuple[int, int]] = None  # network input H × W; None: the images' own size
+    keep_full_masks: bool = False         # also keep each mask at the image's own size (validation)
+
 
 @dataclass
 class SliceSet:
-    """Preprocessed slices (``images[n]`` ``[C, H, W]`` float32) and binary masks (``[H, W]`` uint8)."""
+    """Samples: ``images[n]`` ``[C, h, w]`` float32 in the unit range (not yet normalised) and binary
+    ``masks[n]`` ``[h, w]`` uint8 at the network size; ``full_masks[n]`` at the image's own size when
+    kept (validation measures there, as the engine does)."""
 
     images: List[np.ndarray] = field(default_factory=list)
     masks: List[np.ndarray] = field(default_factory=list)
     sources: List[str] = field(default_factory=list)
     #: Sampling weight per slice (fine-tuning weights human-corrected slices up); 1.0 by default.
     weights: List[float] = field(default_factory=list)
+    full_masks: List[np.ndarray] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.images)
@@ -307,48 +146,82 @@ class SliceSet:
         self.masks += other.masks
         self.sources += other.sources
         self.weights += other.weights or [1.0] * len(other)
+        self.full_masks += other.full_masks
 
     def take(self, indices: Iterable[int]) -> "SliceSet":
         indices = list(indices)
         return SliceSet([self.images[i] for i in indices], [self.masks[i] for i in indices],
-                        [self.sources[i] for i in indices], [self.weights[i] for i in indices])
+                        [self.sources[i] for i in indices], [self.weights[i] for i in indices],
+                        [self.full_masks[i] for i in indices] if self.full_masks else [])
 
 
-def load_pair(image_path: str | os.PathLike, mask_path: str | os.PathLike, preprocessing: Preprocessing,
-              labels: Optional[Sequence[int]] = None, channels: int = 1) -> SliceSet:
-    """Loads an image (volume, series, 2D image or 2D folder) and its mask as preprocessed slices.
+def _samples(unit: np.ndarray, fg: np.ndarray, names: List[str], options: SampleOptions) -> SliceSet:
+    """``unit`` ``[K, C, H, W]`` and ``fg`` ``[K, H, W]`` → samples at the network size."""
+    stacked = stack_adjacent(unit, options.adjacent_slices)
+    out = SliceSet(sources=names, weights=[1.0] * len(names))
+    for start in range(0, len(stacked), 32):  # bounded temporary memory for big volumes
+        chunk = slice(start, start + 32)
+        out.images += list(resize_bilinear(stacked[chunk], options.size))
+        masks = resize_bilinear(fg[chunk, None].astype(np.float32), options.size)[:, 0] > 0.5
+        out.masks += list(masks.astype(np.uint8))
+    if options.keep_full_masks:
+        out.full_masks = list(fg.astype(np.uint8))
+    return out
+
+
+def _oriented(vol: Volume, mask: np.ndarray, orientation: Optional[str]) -> Tuple[np.ndarray, np.ndarray]:
+    if orientation is None:
+        return vol.array, mask
+    if orientation != CANONICAL:
+        raise DataError(f"unknown orientation {orientation!r}; the trainer knows {CANONICAL}")
+    return to_canonical(vol.array, vol.direction), to_canonical(mask, vol.direction)
+
+
+def load_pair(image_path: str | os.PathLike, mask_path: str | os.PathLike, options: SampleOptions,
+              labels: Optional[Sequence[int]] = None, slice_weights: Optional[Sequence[float]] = None) -> SliceSet:
+    """Loads an image (volume, series, 2D image or 2D folder) and its mask as samples.
 
     For 2D folders, images and masks are paired by file stem (``a.jpg`` ↔ ``a.png``).
+    ``slice_weights`` (one per slice k of the file) follow their slices into the canonical order.
     """
     ip, mp = Path(image_path), Path(mask_path)
+    pre = options.preprocessing
     out = SliceSet()
-    if ip.is_dir() and _image_files(ip):
-        images, masks = _image_files(ip), _image_files(mp) if mp.is_dir() else {}
+    if ip.is_dir() and image_files(ip):
+        images, masks = image_files(ip), image_files(mp) if mp.is_dir() else {}
         missing = sorted(set(images) - set(masks))
         if missing:
             raise DataError(f"no mask in {mp} for {len(missing)} image(s), e.g. {missing[:3]}")
         for stem, f in images.items():
-            img = read_image_2d(f, channels)
+            img = read_image_2d(f, options.channels)
             m = read_mask_2d(masks[stem])
             if m.shape != img.shape[1:]:
                 raise DataError(f"{masks[stem]} is {m.shape} but {f} is {img.shape[1:]}")
-            out.images.append(preprocessing.apply(img))
-            out.masks.append(m)
-            out.sources.append(f.name)
+            out.extend(_samples(pre.to_unit(img)[None], m[None], [f.name], options))
         return out
-    vol = read_volume(ip, channels)
+    vol = read_volume(ip, options.channels)
     mask = read_mask(mp)
     if mask.shape != vol.array.shape[:1] + vol.array.shape[2:]:
         raise DataError(f"mask {mp} has [slices, rows, cols] {list(mask.shape)} but the image {ip} has "
                         f"{[vol.array.shape[0], *vol.array.shape[2:]]}: they must share the voxel grid")
-    fg = foreground(mask, labels).astype(np.uint8)
-    pre = preprocessing.apply(vol.array)
-    name = ip.name
-    for k in range(pre.shape[0]):
-        out.images.append(pre[k])
-        out.masks.append(fg[k])
-        out.sources.append(f"{name}[{k}]")
+    array, mask = _oriented(vol, foreground(mask, labels), options.orientation)
+    out = _samples(pre.to_unit(array), mask, [f"{ip.name}[{k}]" for k in range(array.shape[0])], options)
+    if slice_weights is not None:
+        if len(slice_weights) != vol.array.shape[0]:
+            raise DataError(f"{ip.name}: {len(slice_weights)} slice weights for {vol.array.shape[0]} slices")
+        out.weights = _oriented_weights(np.asarray(slice_weights, float), vol, options.orientation, len(out))
     return out
+
+
+def _oriented_weights(weights: np.ndarray, vol: Volume, orientation: Optional[str], count: int) -> List[float]:
+    """Per-slice weights in the sample order: reordered with the slices when k stays the slice axis;
+    their mean for every slice when the volume turns (each new slice then cuts all the old ones)."""
+    if orientation is None:
+        return [float(w) for w in weights]
+    axis, flipped = canonical_axes(vol.direction)[2]
+    if axis != 2:
+        return [float(weights.mean())] * count
+    return [float(w) for w in (weights[::-1] if flipped else weights)]
 
 
 # --------------------------------------------------------------------------- alignment check
@@ -405,15 +278,13 @@ def describe_sources(paths: Iterable[str | os.PathLike]) -> str:
 DATASET_FORMAT = "medseg-finetune-dataset/1"
 
 
-def load_dataset(path: str | os.PathLike, preprocessing: Preprocessing, channels: int = 1) -> Tuple[SliceSet, SliceSet]:
-    """Reads a dataset file written by the app's fine-tune job → (train, validation) slice sets.
+def load_dataset(path: str | os.PathLike, options: SampleOptions) -> Tuple[SliceSet, SliceSet]:
+    """Reads a dataset file written by the app's fine-tune job → (train, validation) sample sets.
 
     ``{"format": "medseg-finetune-dataset/1", "cases": [{"id", "image", "mask", "split":
     "train"|"validation", "sliceWeights": [w per slice]}]}``; paths are relative to the file.
     Masks are binary (any non-zero voxel is foreground).
     """
-    import json
-
     path = Path(path)
     try:
         spec = json.loads(path.read_text())
@@ -426,11 +297,9 @@ def load_dataset(path: str | os.PathLike, preprocessing: Preprocessing, channels
         split = case.get("split")
         if split not in sets:
             raise DataError(f"case {case.get('id')} has split {split!r}; expected train or validation")
-        slices = load_pair(path.parent / case["image"], path.parent / case["mask"], preprocessing, None, channels)
-        weights = case.get("sliceWeights") or [1.0] * len(slices)
-        if len(weights) != len(slices):
-            raise DataError(f"case {case.get('id')}: {len(weights)} slice weights for {len(slices)} slices")
+        case_options = SampleOptions(**{**options.__dict__, "keep_full_masks": split == "validation"})
+        slices = load_pair(path.parent / case["image"], path.parent / case["mask"], case_options, None,
+                           slice_weights=case.get("sliceWeights"))
         slices.sources = [f"{case.get('id')}:{s}" for s in slices.sources]
-        slices.weights = [float(w) for w in weights]
         sets[split].extend(slices)
     return sets["train"], sets["validation"]

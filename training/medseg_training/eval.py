@@ -3,9 +3,9 @@
     /usr/bin/python3 -m medseg_training.eval --checkpoint runs/liver/best.pt \\
         --image example_ct_sm.nii.gz --mask example_seg.nii.gz --labels 5
 
-Slices are read in the file's own voxel order (``data.py``), preprocessed with the checkpoint's
-preprocessing, resized to its input size, thresholded at 0.5, and compared with the mask voxels in
-``--labels``. Prints one JSON line ``{"event":"eval","dice","iou","precision","recall",
+Slices are read as the checkpoint's run read them (``data.py``: its orientation, 2.5D context,
+preprocessing and input size), predicted, resized back, thresholded at 0.5, and compared with the
+mask voxels in ``--labels``. Prints one JSON line ``{"event":"eval","dice","iou","precision","recall",
 "postprocessed":{...},...}``; ``postprocessed`` applies the engine's optional post-processing
 (largest 3D connected component, then hole filling per slice; needs scipy).
 
@@ -22,10 +22,14 @@ from typing import List, Optional
 
 import numpy as np
 
-from .data import DataError, Preprocessing, foreground, parse_labels, read_mask, read_volume, mask_alignment_report
+from .data import DataError, foreground, load_pair, mask_alignment_report, parse_labels
 from .metrics import fill_holes_per_slice, largest_component, overlap_metrics
-from .predict import predict_probabilities
-from .runtime import UserFacingError, configure_threads, emit, load_checkpoint, model_from_checkpoint, select_device
+from .predict import binary_prediction, predict_samples
+from .readers import read_mask, read_volume
+from .train_config import RunConfig
+from .checkpoints import load_checkpoint, model_from_checkpoint
+from .devices import configure_threads, select_device
+from .events import UserFacingError, emit
 
 
 def evaluate(checkpoint: str, image: str, mask: str, labels: Optional[List[int]], device: str = "auto",
@@ -34,17 +38,12 @@ def evaluate(checkpoint: str, image: str, mask: str, labels: Optional[List[int]]
     model = model_from_checkpoint(ckpt)
     dev = select_device(device)
     model.to(dev)
-    cfg = ckpt.get("train_config", {})
-    pre = Preprocessing.from_manifest(cfg["preprocessing"])
-    channels = int(ckpt["model_kwargs"].get("in_channels", 1))
-    vol = read_volume(image, channels)
-    truth = foreground(read_mask(mask), labels)
-    if truth.shape != (vol.array.shape[0],) + vol.array.shape[2:]:
-        raise DataError(f"mask {list(truth.shape)} and image {[vol.array.shape[0], *vol.array.shape[2:]]} differ in shape")
-    x = pre.apply(vol.array)
-    probs = predict_probabilities(model, x, size=cfg.get("size"), size_multiple=int(ckpt.get("sizeMultiple", 16)),
-                                  batch_size=batch_size, device=dev)
-    pred = np.stack([(p > threshold) if p.ndim == 2 else (p.argmax(0) > 0) for p in probs])
+    run = RunConfig(ckpt["architecture"], ckpt["model_kwargs"], ckpt.get("train_config", {}))
+    samples = load_pair(image, mask, run.sample_options(keep_full_masks=True), labels)
+    probs = predict_samples(model, samples, run.sample_options().preprocessing, dev,
+                            int(ckpt.get("sizeMultiple", 16)), batch_size)
+    pred = np.stack([binary_prediction(p, threshold) for p in probs])
+    truth = np.stack(samples.full_masks) > 0
     result = {"checkpoint": Path(checkpoint).name, "image": Path(image).name, "labels": labels,
               "slices": int(pred.shape[0]), "threshold": threshold, **overlap_metrics(pred, truth)}
     if postprocess:

@@ -40,7 +40,9 @@ import numpy as np
 import torch
 
 from .blocks import fold_batchnorm
-from .runtime import UserFacingError, configure_threads, emit, load_checkpoint, model_from_checkpoint, save_checkpoint
+from .checkpoints import load_checkpoint, model_from_checkpoint, save_checkpoint
+from .devices import configure_threads
+from .events import UserFacingError, emit
 
 MANIFEST_KEY = "medseg.manifest"
 OPSET = 17
@@ -93,6 +95,10 @@ def default_manifest(ckpt: Dict[str, Any]) -> Dict[str, Any]:
     if size:
         inp.update({"height": int(size[0]), "width": int(size[1])})
     inp.update({"sizeMultiple": int(ckpt.get("sizeMultiple", 16)), "layout": "NCHW"})
+    if cfg.get("orientation"):
+        inp["orientation"] = cfg["orientation"]
+    if cfg.get("adjacentSlices"):
+        inp["adjacentSlices"] = int(cfg["adjacentSlices"])
     arch = ckpt["architecture"]
     manifest: Dict[str, Any] = {
         "id": f"{arch}-model", "name": f"{arch} model", "version": "1.0.0", "architecture": arch,
@@ -104,7 +110,9 @@ def default_manifest(ckpt: Dict[str, Any]) -> Dict[str, Any]:
                      "seconds": round(float(ckpt.get("seconds", 0.0)), 1),
                      "config": {"name": arch, **{k: v for k, v in kwargs.items()}},
                      "loss": cfg.get("loss"), "batchSize": cfg.get("batchSize"), "lr": cfg.get("lr"),
-                     "augment": cfg.get("augment"), "validationData": cfg.get("valData"),
+                     "augment": cfg.get("augmentPreset") or cfg.get("augment"), "flip": cfg.get("flip", True),
+                     "validationData": cfg.get("valData"), "bestEpoch": ckpt.get("bestEpoch"),
+                     "patience": cfg.get("patience") or None, "precision": ckpt.get("precision"),
                      "framework": f"PyTorch {ckpt.get('torch', torch.__version__)}",
                      "exported": _dt.date.today().isoformat()},
         "metrics": {},

@@ -10,7 +10,7 @@ TRAINING_ROOT = Path(__file__).resolve().parents[1]
 if str(TRAINING_ROOT) not in sys.path:
     sys.path.insert(0, str(TRAINING_ROOT))
 
-from medseg_training.runtime import configure_threads  # noqa: E402
+from medseg_training.devices import configure_threads  # noqa: E402
 
 configure_threads(int(os.environ.get("MEDSEG_TEST_THREADS", "2")))
 

@@ -6,7 +6,7 @@ import torch.nn.functional as F
 
 from medseg_training.blocks import AttentionGate
 from medseg_training.losses import soft_dice_loss
-from medseg_training.losses_weighted import WeightedDiceCELoss, weighted_dice_ce_loss
+from medseg_training.losses import DiceCELoss
 from medseg_training.nets import AttentionUNet
 from medseg_training.registry import create_model
 
@@ -67,25 +67,25 @@ def test_weighted_loss_binary_is_the_weighted_sum():
     torch.manual_seed(0)
     logits, target = torch.randn(2, 1, 8, 8), (torch.rand(2, 1, 8, 8) > 0.7).float()
     dice, bce = soft_dice_loss(logits, target), F.binary_cross_entropy_with_logits(logits, target)
-    assert torch.allclose(WeightedDiceCELoss()(logits, target), 0.5 * dice + 0.5 * bce)
-    assert torch.allclose(WeightedDiceCELoss(0.8, 0.2)(logits, target), 0.8 * dice + 0.2 * bce)
-    assert torch.allclose(WeightedDiceCELoss(1.0, 0.0)(logits, target), dice)
-    assert torch.allclose(weighted_dice_ce_loss(logits, target[:, 0], 0.3, 0.7), 0.3 * dice + 0.7 * bce)
+    assert torch.allclose(DiceCELoss(0.5, 0.5)(logits, target), 0.5 * dice + 0.5 * bce)
+    assert torch.allclose(DiceCELoss(0.8, 0.2)(logits, target), 0.8 * dice + 0.2 * bce)
+    assert torch.allclose(DiceCELoss(1.0, 0.0)(logits, target), dice)
+    assert torch.allclose(DiceCELoss(0.3, 0.7)(logits, target[:, 0]), 0.3 * dice + 0.7 * bce)
 
 
 def test_weighted_loss_class_weighting():
     torch.manual_seed(0)
     logits, target = torch.randn(2, 1, 8, 8), (torch.rand(2, 1, 8, 8) > 0.8).float()
     expected = F.binary_cross_entropy_with_logits(logits, target, pos_weight=torch.tensor([4.0]))
-    assert torch.allclose(WeightedDiceCELoss(0.0, 1.0, pos_weight=4.0)(logits, target), expected)
+    assert torch.allclose(DiceCELoss(0.0, 1.0, pos_weight=4.0)(logits, target), expected)
     logits3, labels = torch.randn(2, 3, 8, 8), torch.randint(0, 3, (2, 8, 8))
     w = torch.tensor([0.2, 1.0, 3.0])
     expected = 0.5 * soft_dice_loss(logits3, labels) + 0.5 * F.cross_entropy(logits3, labels, weight=w)
-    assert torch.allclose(WeightedDiceCELoss(class_weights=w.tolist())(logits3, labels), expected)
+    assert torch.allclose(DiceCELoss(0.5, 0.5, class_weights=w.tolist())(logits3, labels), expected)
     with pytest.raises(ValueError, match="pos_weight"):
-        WeightedDiceCELoss(pos_weight=2.0)(logits3, labels)
+        DiceCELoss(pos_weight=2.0)(logits3, labels)
     with pytest.raises(ValueError, match="not both 0"):
-        WeightedDiceCELoss(0.0, 0.0)
+        DiceCELoss(0.0, 0.0)
 
 
 def test_weighted_loss_prefers_the_right_answer_and_has_gradients():
@@ -93,7 +93,7 @@ def test_weighted_loss_prefers_the_right_answer_and_has_gradients():
     target[..., 4:9, 4:9] = 1
     good = (target * 2 - 1) * 8
     logits = torch.zeros(1, 1, 16, 16, requires_grad=True)
-    loss = WeightedDiceCELoss(pos_weight=3.0)
+    loss = DiceCELoss(pos_weight=3.0)
     assert loss(good, target) < 0.05 < loss(-good, target)
     loss(logits, target).backward()
     assert logits.grad is not None and logits.grad.abs().sum() > 0

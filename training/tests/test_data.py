@@ -3,8 +3,13 @@
 import numpy as np
 import pytest
 
-from medseg_training.data import (DataError, Preprocessing, foreground, load_pair, mask_alignment_report,
-                                  parse_labels, read_mask, read_volume)
+from medseg_training.data import (DataError, Preprocessing, SampleOptions, foreground, load_dataset, load_pair,
+                                  mask_alignment_report, parse_labels, stack_adjacent)
+from medseg_training.readers import read_mask, read_volume
+
+
+def opts(pre=None, **kw):
+    return SampleOptions(preprocessing=pre or Preprocessing(), **kw)
 
 
 def write_nifti(path, arr, zooms=(0.8, 0.7, 2.0)):
@@ -23,6 +28,7 @@ def test_nifti_slices_are_transposed_i_j(tmp_path):
     for kk in range(3):
         np.testing.assert_array_equal(vol.array[kk, 0], arr[:, :, kk].T)
     assert vol.spacing == pytest.approx((0.8, 0.7, 2.0))
+    np.testing.assert_allclose(vol.direction, np.diag([-1.0, -1.0, 1.0]))  # RAS identity affine, in LPS
     mask = read_mask(tmp_path / "v.nii.gz")
     assert mask.shape == (3, 4, 5) and mask[2, 3, 4] == 4 + 300 + 20000
 
@@ -74,6 +80,8 @@ def test_dicom_series_sorted_along_normal_with_rescale(tmp_path):
         np.testing.assert_allclose(vol.array[k, 0], expected)
     assert vol.spacing == pytest.approx((0.5, 0.6, 2.5))
     assert vol.modality == "CT"
+    c, s = np.cos(0.3), np.sin(0.3)
+    np.testing.assert_allclose(vol.direction, [[1, 0, 0], [0, c, -s], [0, s, c]], atol=1e-12)
 
 
 def test_image_folder_pairs_by_stem(tmp_path):
@@ -90,12 +98,16 @@ def test_image_folder_pairs_by_stem(tmp_path):
     Image.fromarray(m).save(tmp_path / "masks" / "a.png")
     Image.fromarray(m[:16, :16]).save(tmp_path / "masks" / "b.png")
     pre = Preprocessing(scale=1 / 255, mean=[0, 0, 0], std=[1, 1, 1])
-    s = load_pair(tmp_path / "images", tmp_path / "masks", pre, channels=3)
+    s = load_pair(tmp_path / "images", tmp_path / "masks", opts(pre, channels=3))
     assert len(s) == 2
     assert s.images[0].shape == (3, 20, 30) and s.masks[0].shape == (20, 30)
     assert s.masks[0].sum() == 50 and s.images[0].max() == pytest.approx(200 / 255)
-    grey = load_pair(tmp_path / "images", tmp_path / "masks", Preprocessing(scale=1 / 255), channels=1)
+    grey = load_pair(tmp_path / "images", tmp_path / "masks", opts(Preprocessing(scale=1 / 255)))
     assert grey.images[1].shape == (1, 16, 16)
+    # Resized once to the network size, the masks kept at full size on request (validation).
+    small = load_pair(tmp_path / "images", tmp_path / "masks", opts(pre, channels=3, size=(8, 8), keep_full_masks=True))
+    assert small.images[0].shape == (3, 8, 8) and small.masks[0].shape == (8, 8)
+    assert small.full_masks[0].shape == (20, 30) and small.full_masks[0].sum() == 50
 
 
 def test_missing_mask_is_a_clear_error(tmp_path):
@@ -105,14 +117,14 @@ def test_missing_mask_is_a_clear_error(tmp_path):
     (tmp_path / "masks").mkdir()
     Image.fromarray(np.zeros((8, 8), np.uint8)).save(tmp_path / "images" / "x.png")
     with pytest.raises(DataError, match="no mask"):
-        load_pair(tmp_path / "images", tmp_path / "masks", Preprocessing())
+        load_pair(tmp_path / "images", tmp_path / "masks", opts())
 
 
 def test_mask_grid_mismatch_is_a_clear_error(tmp_path):
     write_nifti(tmp_path / "v.nii.gz", np.zeros((5, 4, 3), np.int16))
     write_nifti(tmp_path / "m.nii.gz", np.zeros((4, 5, 3), np.uint8))
     with pytest.raises(DataError, match="voxel grid"):
-        load_pair(tmp_path / "v.nii.gz", tmp_path / "m.nii.gz", Preprocessing())
+        load_pair(tmp_path / "v.nii.gz", tmp_path / "m.nii.gz", opts())
 
 
 def test_ct_window_then_scale_then_mean_std():
@@ -138,3 +150,39 @@ def test_alignment_report_catches_a_flipped_mask():
     assert good["aligned"] and good["variants"]["as-is"]["softTissueFraction"] == 1.0
     flipped = mask_alignment_report(vol, mask[:, :, ::-1])
     assert not flipped["aligned"] and flipped["best"] == "flip-W (left-right)"
+
+
+def test_canonical_orientation_reorders_image_and_mask_alike(tmp_path):
+    """A RAS-stored NIfTI (LPS direction −1, −1, 1) trains as the same anatomy as an LPS one."""
+    i, j, k = np.meshgrid(np.arange(5), np.arange(4), np.arange(3), indexing="ij")
+    arr = (i + 100 * j + 10000 * k).astype(np.int16)
+    write_nifti(tmp_path / "v.nii.gz", arr)
+    write_nifti(tmp_path / "m.nii.gz", (i == 0).astype(np.uint8))  # the first column as stored
+    as_stored = load_pair(tmp_path / "v.nii.gz", tmp_path / "m.nii.gz", opts())
+    canonical = load_pair(tmp_path / "v.nii.gz", tmp_path / "m.nii.gz", opts(orientation="LPS"))
+    for a, b in zip(as_stored.images, canonical.images):
+        np.testing.assert_array_equal(b, a[:, ::-1, ::-1])
+    assert canonical.masks[0][:, -1].all() and canonical.masks[0][:, :-1].sum() == 0
+
+
+def test_adjacent_slices_become_channels_clamped_at_the_ends(tmp_path):
+    volume = np.arange(4, dtype=np.float32)[:, None, None, None] * np.ones((4, 1, 2, 2), np.float32)
+    stacked = stack_adjacent(volume, 1)
+    assert stacked.shape == (4, 3, 2, 2)
+    assert [list(s[:, 0, 0]) for s in stacked] == [[0, 0, 1], [0, 1, 2], [1, 2, 3], [2, 3, 3]]
+    i, j, k = np.meshgrid(np.arange(5), np.arange(4), np.arange(3), indexing="ij")
+    write_nifti(tmp_path / "v.nii.gz", k.astype(np.int16))
+    write_nifti(tmp_path / "m.nii.gz", np.zeros_like(k, np.uint8))
+    s = load_pair(tmp_path / "v.nii.gz", tmp_path / "m.nii.gz", opts(adjacent_slices=1))
+    assert [list(im[:, 0, 0]) for im in s.images] == [[0, 0, 1], [0, 1, 2], [1, 2, 2]]
+
+
+def test_fine_tune_slice_weights_follow_their_slices_into_the_canonical_order(tmp_path):
+    import json
+
+    write_nifti(tmp_path / "v.nii.gz", np.zeros((5, 4, 3), np.int16), zooms=(1.0, 1.0, -2.0))  # k runs inferior
+    write_nifti(tmp_path / "m.nii.gz", np.zeros((5, 4, 3), np.uint8), zooms=(1.0, 1.0, -2.0))
+    (tmp_path / "d.json").write_text(json.dumps({"format": "medseg-finetune-dataset/1", "cases": [
+        {"id": "a", "image": "v.nii.gz", "mask": "m.nii.gz", "split": "train", "sliceWeights": [1, 2, 3]}]}))
+    train, _ = load_dataset(tmp_path / "d.json", opts(orientation="LPS"))
+    assert train.weights == [3.0, 2.0, 1.0]

@@ -9,7 +9,7 @@ import torch
 from medseg_training import export as exporter
 from medseg_training.blocks import fold_batchnorm
 from medseg_training.registry import create_model
-from medseg_training.runtime import load_checkpoint, save_checkpoint
+from medseg_training.checkpoints import load_checkpoint, save_checkpoint
 
 from test_blocks import randomise_batchnorm
 
@@ -99,7 +99,7 @@ def test_invalid_manifest_is_rejected(checkpoint, tmp_path):
 
 
 def test_fine_tune_weights_are_half_precision_and_load_back(checkpoint, tmp_path):
-    from medseg_training.runtime import model_from_checkpoint
+    from medseg_training.checkpoints import model_from_checkpoint
 
     weights = tmp_path / "m.pt"
     exporter.export_checkpoint(checkpoint, tmp_path / "m.onnx", json.dumps(MANIFEST), parity_shapes=SHAPES, weights_out=weights)

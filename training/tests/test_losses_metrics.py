@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 import torch
 
-from medseg_training.losses import DiceBCELoss, SoftDiceLoss, make_loss, soft_dice_loss
+from medseg_training.losses import DiceCELoss, StructureLoss, make_loss, soft_dice_loss
 from medseg_training.metrics import dice, fill_holes_per_slice, largest_component, overlap_metrics
 
 
@@ -16,19 +16,19 @@ def test_perfect_prediction_gives_near_zero_loss():
     t = binary_target()
     logits = (t * 2 - 1) * 30  # confident and right
     assert soft_dice_loss(logits, t).item() < 1e-3
-    assert DiceBCELoss()(logits, t).item() < 1e-3
+    assert DiceCELoss()(logits, t).item() < 1e-3
 
 
 def test_wrong_prediction_gives_high_loss():
     t = binary_target()
     logits = (1 - 2 * t) * 30  # confident and wrong
     assert soft_dice_loss(logits, t).item() > 0.95
-    assert DiceBCELoss()(logits, t).item() > 10
+    assert DiceCELoss()(logits, t).item() > 10
 
 
 def test_dice_loss_in_unit_interval_and_differentiable():
     logits = torch.randn(2, 1, 16, 16, requires_grad=True)
-    loss = SoftDiceLoss()(logits, binary_target())
+    loss = make_loss("dice")(logits, binary_target())
     assert 0.0 <= loss.item() <= 1.0
     loss.backward()
     assert logits.grad is not None and torch.isfinite(logits.grad).all()
@@ -68,3 +68,17 @@ def test_postprocessing():
     m[0, 9, 9] = True  # a speck
     out = fill_holes_per_slice(largest_component(m))
     assert out[:, 4, 4].all() and not out[0, 9, 9]
+
+
+def test_structure_loss_weighs_boundaries_and_prefers_the_right_answer():
+    target = torch.zeros(1, 1, 40, 40)
+    target[..., 10:30, 10:30] = 1
+    good = (target * 2 - 1) * 8
+    loss = StructureLoss()
+    assert loss(good, target) < 0.05 < loss(-good, target)
+    # An error on the boundary costs more than the same error deep inside the background.
+    edge, far = good.clone(), good.clone()
+    edge[..., 10, 10:30] = -8
+    far[..., 0, 0:20] = 8
+    assert loss(edge, target) > loss(far, target)
+    assert make_loss("structure")(good, target) == loss(good, target)

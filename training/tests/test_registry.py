@@ -41,7 +41,7 @@ def test_the_shipped_fine_tune_weights_load_into_their_networks():
     """models/*.pt are what users fine-tune from: a renamed module would orphan them."""
     from pathlib import Path
 
-    from medseg_training.runtime import load_checkpoint, model_from_checkpoint
+    from medseg_training.checkpoints import load_checkpoint, model_from_checkpoint
 
     shipped = sorted((Path(__file__).resolve().parents[2] / "models").glob("*.pt"))
     assert shipped, "no shipped weights found"

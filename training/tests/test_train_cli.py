@@ -130,7 +130,7 @@ def test_dataset_with_a_bad_split_is_a_user_error(synthetic_ct, tmp_path, capsys
 
 
 def test_freeze_batchnorm_keeps_the_statistics_and_trains_the_rest(synthetic_ct, tmp_path, capsys):
-    from medseg_training.runtime import load_checkpoint
+    from medseg_training.checkpoints import load_checkpoint
 
     ct, seg = synthetic_ct
     common = ["--model-kwargs", '{"base_filters": 4}', "--train", str(ct), str(seg), "--window", "60,400", "--size", "32",

@@ -11,7 +11,7 @@ from torch import nn
 from medseg_training import export as exporter
 from medseg_training.nets import UNet
 from medseg_training.registry import UnknownModelError, available_models, create_model
-from medseg_training.runtime import save_checkpoint
+from medseg_training.checkpoints import save_checkpoint
 
 from test_blocks import randomise_batchnorm
 

@@ -1,7 +1,7 @@
 """Attention U-Net for lung tumour CT (Wang & Li, TPU 2025; after Oktay et al., MIDL 2018).
 
 The paper adds "the attention mechanism" to a classic U-Net and trains it with a weighted sum of
-Dice and cross-entropy losses (``losses_weighted.WeightedDiceCELoss``); it gives no gate details,
+Dice and cross-entropy losses (``losses.DiceCELoss``); it gives no gate details,
 so the gates follow Oktay et al.'s additive attention gate (the same block as DRA-UNet's). Layout
 (base ``b`` filters, ``depth`` 4):
 

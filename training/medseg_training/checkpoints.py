@@ -1,82 +1,19 @@
-"""Process plumbing shared by the CLIs: JSON-line events, threads, device choice, checkpoints."""
+"""Training checkpoints: written atomically, loaded without unpickling code."""
 
 from __future__ import annotations
 
-import ctypes
 import inspect
 import json
-import math
 import os
-import sys
 from pathlib import Path
 from typing import Any, Dict
 
 import torch
 from torch import nn
 
+from .events import UserFacingError
+
 CHECKPOINT_FORMAT = "medseg-checkpoint/1"
-
-
-class UserFacingError(Exception):
-    """An error whose message is shown to the user as is (no stack trace)."""
-
-
-def _clean(value: Any) -> Any:
-    if isinstance(value, float):
-        return None if math.isnan(value) or math.isinf(value) else float(f"{value:.6g}")
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_clean(v) for v in value]
-    return value
-
-
-def emit(event: str, **fields: Any) -> None:
-    """Prints one JSON line ``{"event": event, ...}`` on stdout and flushes."""
-    sys.stdout.write(json.dumps(_clean({"event": event, **fields})) + "\n")
-    sys.stdout.flush()
-
-
-_INTEROP_SET = False
-
-
-def configure_threads(threads: int) -> None:
-    """Limits PyTorch (OpenMP) AND the BLAS library to ``threads`` threads.
-
-    Debian's PyTorch uses OpenBLAS (pthreads build), whose own worker threads otherwise spin on
-    every core regardless of ``torch.set_num_threads``.
-    """
-    global _INTEROP_SET
-    n = max(1, int(threads))
-    torch.set_num_threads(n)
-    if not _INTEROP_SET and torch.get_num_interop_threads() != 1:
-        _INTEROP_SET = True  # a second call aborts the process (PyTorch 1.13), so only ever once
-        try:
-            torch.set_num_interop_threads(1)
-        except RuntimeError:
-            pass
-    for name in ("libopenblas.so.0", "libblas.so.3"):
-        try:
-            ctypes.CDLL(name).openblas_set_num_threads(n)
-            break
-        except (OSError, AttributeError):
-            continue
-
-
-def select_device(name: str = "auto") -> torch.device:
-    """``auto`` → CUDA when available, else CPU; ``cuda`` without a usable GPU is a user-facing error."""
-    name = (name or "auto").lower()
-    if name == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    if name.startswith("cuda"):
-        if not torch.cuda.is_available():
-            raise UserFacingError("CUDA was requested but no usable NVIDIA GPU/driver was found; "
-                                  "use --device cpu (slower) or --device auto")
-        return torch.device(name)
-    if name == "cpu":
-        return torch.device("cpu")
-    raise UserFacingError(f"unknown device {name!r}; use auto, cpu or cuda")
-
 
 _TENSOR_KEYS = ("state_dict", "optimizer")
 

@@ -1,0 +1,82 @@
+"""The fast trainer: precision choice, early stopping on a plateau, 2.5D + canonical runs into the manifest."""
+
+import json
+
+import pytest
+import torch
+
+from medseg_training import precision as fast
+from medseg_training import train
+from medseg_training.checkpoints import load_checkpoint
+from medseg_training.losses import make_loss
+from medseg_training.registry import create_model
+from medseg_training.schedule import Plateau, Schedule
+
+from test_train_cli import events, synthetic_ct  # noqa: F401  (fixture)
+
+
+def test_fp32_is_asked_for_or_the_cpu_has_no_native_bf16(monkeypatch):
+    cpu = torch.device("cpu")
+    assert fast.choose_precision("unet", cpu, "fp32").autocast_dtype is None
+    monkeypatch.setattr(fast, "cpu_has_native_bf16", lambda: False)
+    assert fast.choose_precision("unet", cpu).describe() == {"autocast": None, "channelsLast": False}
+    monkeypatch.setattr(fast, "cpu_has_native_bf16", lambda: True)
+    chosen = fast.choose_precision("resunetpp", cpu)
+    assert chosen.autocast_dtype is torch.bfloat16 and chosen.channels_last == fast.CHANNELS_LAST["resunetpp"]
+    with pytest.raises(ValueError, match="precision"):
+        fast.choose_precision("unet", cpu, "fp16")
+
+
+@pytest.mark.skipif(not fast.cpu_has_native_bf16(), reason="needs a CPU with native bf16")
+def test_a_bf16_channels_last_step_matches_fp32_closely_and_keeps_fp32_weights():
+    torch.manual_seed(0)
+    model = create_model("resunetpp", in_channels=3, base_filters=6)
+    x, y = torch.rand(2, 3, 32, 32), (torch.rand(2, 1, 32, 32) > 0.5).float()
+    losses = {}
+    for name, p in (("fp32", fast.StepPrecision(torch.device("cpu"), None, False)),
+                    ("fast", fast.StepPrecision(torch.device("cpu"), torch.bfloat16, True))):
+        m = create_model("resunetpp", in_channels=3, base_filters=6)
+        m.load_state_dict(model.state_dict())
+        p.prepare_model(m)
+        opt = torch.optim.SGD(m.parameters(), lr=0.0)
+        losses[name] = float(fast.training_step(m, opt, make_loss("dice-ce"), p.prepare_input(x), y, p))
+        assert all(q.dtype == torch.float32 for q in m.parameters())
+    assert losses["fast"] == pytest.approx(losses["fp32"], rel=0.05)
+
+
+def test_plateau_cuts_the_rate_once_then_stops():
+    p = Plateau(patience=4)
+    assert [p.observe(d) for d in (0.5, 0.6, 0.6, 0.6)] == [False, False, False, False]
+    assert p.lr_factor == pytest.approx(0.3)  # two stale validations = half the patience
+    assert [p.observe(d) for d in (0.6, 0.6)] == [False, True]
+    s = Schedule(4, p.state())
+    assert s.plateau.stale == p.stale and s.factor(0.5) == pytest.approx(0.3)
+
+
+def test_a_run_stops_on_a_plateau(synthetic_ct, tmp_path, capsys):  # noqa: F811
+    ct, seg = synthetic_ct
+    args = ["--model-kwargs", '{"base_filters": 4}', "--train", str(ct), str(seg), "--window", "60,400",
+            "--size", "32", "--batch-size", "2", "--lr", "1e-9", "--epochs", "30", "--patience", "2",
+            "--out-dir", str(tmp_path / "run"), "--val-fraction", "0.34"]
+    assert train.main(args) == 0
+    done = events(capsys.readouterr().out)[-1]
+    assert done["event"] == "done" and done["stopReason"] == "plateau" and done["epochs"] < 30
+
+
+def test_a_2_5d_canonical_run_records_it_for_the_engine(synthetic_ct, tmp_path, capsys):  # noqa: F811
+    ct, seg = synthetic_ct
+    out = tmp_path / "run"
+    args = ["--model-kwargs", '{"base_filters": 4}', "--train", str(ct), str(seg), "--val", str(ct), str(seg),
+            "--window", "60,400", "--size", "32", "--batch-size", "2", "--epochs", "1", "--orientation", "LPS",
+            "--adjacent-slices", "1", "--no-flip", "--augment", "strong", "--out-dir", str(out)]
+    assert train.main(args) == 0
+    start = events(capsys.readouterr().out)[0]
+    assert start["modelKwargs"]["in_channels"] == 3 and "autocast" in start["precision"]
+    ckpt = load_checkpoint(out / "last.pt")
+    from medseg_training.export import default_manifest
+
+    manifest = default_manifest(ckpt)
+    assert manifest["input"]["channels"] == 3 and manifest["input"]["adjacentSlices"] == 1
+    assert manifest["input"]["orientation"] == "LPS" and manifest["preprocessing"]["mean"] == [0.0, 0.0, 0.0]
+    assert manifest["training"]["flip"] is False and manifest["training"]["augment"] == "strong"
+    json.dumps(manifest)  # the manifest is plain JSON
