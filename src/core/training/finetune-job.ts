@@ -9,7 +9,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { FinetuneJob, FinetuneRequest, MaskMetrics, StudioEvent, VersionRecord } from '../../shared/api';
+import type { FinetuneJob, FinetuneRequest, StudioEvent, VersionRecord } from '../../shared/api';
 import type { ModelManifest } from '../../shared/manifest';
 import { UserError } from '../../shared/errors';
 import { formatModelRef, parseModelRef } from '../../shared/model-ref';
@@ -19,6 +19,7 @@ import { findLineage, findModel } from './model-registry';
 import type { ModelFolders } from './model-folders';
 import { currentVersionName, discardReservation, publishVersion, reserveVersion, setCurrentVersion, type RootModel } from './model-versions';
 import { findPythonRuntime, TRAINING_RUNTIME_HINT, type PythonRuntime } from './python-runtime';
+import { parseTrainerEvent, TrainerProtocolError, type TrainerDone, type TrainerEvent } from './trainer-events';
 
 export const DEFAULT_FINETUNE_EPOCHS = 10;
 /** A fine-tune starts from trained weights: a smaller step than training from scratch (1e-3). */
@@ -32,16 +33,6 @@ export interface FinetuneJobsOptions {
   emit: (event: StudioEvent) => void;
   /** Where the Python training runtime is (default: found on this machine); null: not installed. */
   python?: () => PythonRuntime | null;
-}
-
-interface TrainerDone {
-  /** The exported (last) epoch's metrics on the held-out cases. */
-  exportedValMetrics: MaskMetrics | null;
-  parentValMetrics: MaskMetrics | null;
-  epochs: number;
-  seconds: number;
-  stopReason: 'epochs' | 'time-limit' | 'cancelled';
-  onnx?: string;
 }
 
 interface RunningJob {
@@ -156,8 +147,15 @@ export class FinetuneJobs {
     const stderrTail: string[] = [];
 
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      let event: Record<string, any>;
-      try { event = JSON.parse(line); } catch { return; }
+      let event: TrainerEvent | null;
+      try {
+        event = parseTrainerEvent(line);
+      } catch (e) {
+        if (!(e instanceof TrainerProtocolError)) throw e;
+        trainerError = `the trainer spoke another protocol (${e.message}); is training/ from this version of the app?`;
+        return;
+      }
+      if (!event) return;
       switch (event.event) {
         case 'start':
           job.message = `Measuring ${job.parent} on ${job.heldOutCases} held-out case(s)…`;
@@ -172,12 +170,12 @@ export class FinetuneJobs {
           job.message = `Epoch ${event.epoch} of ${event.epochs}`;
           break;
         case 'done':
-          done = event as unknown as TrainerDone;
+          done = event;
           break;
         case 'error':
           trainerError = event.message;
           break;
-        default:
+        case 'checkpoint':
           return;
       }
       if (job.state === 'running' && !running.cancelRequested) this.publish(job);
