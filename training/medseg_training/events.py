@@ -2,8 +2,9 @@
 
 The trainer's events (:data:`TRAINER_EVENTS`) are the contract with
 ``src/core/training/trainer-events.ts``, whose union a fixture test checks against what
-``python -m medseg_training.train`` really prints; :func:`emit` refuses a trainer event that
-lacks a required field or carries an undeclared one, so the two cannot drift apart silently.
+``python -m medseg_training.train`` really prints; :func:`trainer_event` (which the trainer prints
+them with) refuses one that lacks a required field or carries an undeclared one, so the two cannot
+drift apart silently. Other CLIs print their own events with :func:`emit`.
 """
 
 from __future__ import annotations
@@ -57,9 +58,13 @@ def check_trainer_event(event: str, fields: Dict[str, Any]) -> None:
         raise ValueError(f"unknown stopReason {fields['stopReason']!r}")
 
 
+def trainer_event(event: str, **fields: Any) -> None:
+    """Prints one event of the trainer's protocol, checked against :data:`TRAINER_EVENTS`."""
+    check_trainer_event(event, fields)
+    emit(event, **fields)
+
+
 def emit(event: str, **fields: Any) -> None:
     """Prints one JSON line ``{"event": event, ...}`` on stdout and flushes."""
-    if event in TRAINER_EVENTS:
-        check_trainer_event(event, fields)
     sys.stdout.write(json.dumps(_clean({"event": event, **fields})) + "\n")
     sys.stdout.flush()

@@ -23,7 +23,7 @@ from torch import nn
 from .augment import AugmentConfig, make_batch
 from .checkpoints import save_checkpoint
 from .data import Preprocessing
-from .events import UserFacingError, emit
+from .events import UserFacingError, trainer_event
 from .losses import make_loss
 from .precision import StepPrecision, training_step
 from .predict import validate
@@ -114,7 +114,7 @@ class Fitter:
         """Fine-tuning: the parent's metrics on the held-out samples, the bar a new version must clear."""
         if len(self.data.val):
             self.parent_metrics = self.validate()
-            emit("baseline", valDice=self.parent_metrics["dice"], valMetrics=self.parent_metrics, parent=parent)
+            trainer_event("baseline", valDice=self.parent_metrics["dice"], valMetrics=self.parent_metrics, parent=parent)
 
     def _order(self) -> np.ndarray:
         n = len(self.data.train)
@@ -173,7 +173,7 @@ class Fitter:
                 self.step += 1
                 running, running_n, epoch_loss, epoch_n = running + loss, running_n + 1, epoch_loss + loss, epoch_n + 1
                 if self.step % self.log_every == 0:
-                    emit("progress", epoch=epoch + 1, step=self.step, loss=running / running_n, valDice=self.val_dice,
+                    trainer_event("progress", epoch=epoch + 1, step=self.step, loss=running / running_n, valDice=self.val_dice,
                          etaSeconds=eta(epoch), epochs=epochs, totalSteps=total_steps,
                          lr=self.optimizer.param_groups[0]["lr"])
                     running, running_n = 0.0, 0
@@ -203,9 +203,9 @@ class Fitter:
             plateau = bool(validated) and self.schedule.observe(self.val_dice)
             if improved:
                 save_checkpoint(self.out_dir / "best.pt", self.payload(epoch_done))
-                emit("checkpoint", path=str(self.out_dir / "best.pt"), valDice=self.val_dice, epoch=epoch_done)
+                trainer_event("checkpoint", path=str(self.out_dir / "best.pt"), valDice=self.val_dice, epoch=epoch_done)
             save_checkpoint(self.out_dir / "last.pt", self.payload(epoch_done))
-            emit("progress", epoch=epoch_done, step=self.step, loss=epoch_loss / epoch_n, valDice=self.val_dice,
+            trainer_event("progress", epoch=epoch_done, step=self.step, loss=epoch_loss / epoch_n, valDice=self.val_dice,
                  etaSeconds=eta(epoch_done), epochs=epochs, totalSteps=total_steps,
                  lr=self.optimizer.param_groups[0]["lr"], epochEnd=True,
                  bestValDice=self.best_dice if self.best_dice >= 0 else None)

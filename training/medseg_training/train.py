@@ -33,7 +33,7 @@ import torch
 from .checkpoints import load_checkpoint
 from .data import DataError
 from .devices import configure_threads, select_device
-from .events import UserFacingError, emit
+from .events import UserFacingError, trainer_event
 from .fit import Fitter
 from .precision import choose_precision
 from .registry import UnknownModelError, create_model
@@ -172,7 +172,7 @@ def _run(args: argparse.Namespace, stopper: _Stopper) -> int:
         fitter.restore(resume)
     c = run_config.config
     steps_per_epoch = max(1, -(-len(data.train) // int(c["batchSize"])))
-    emit("start", architecture=run_config.architecture, modelKwargs=run_config.model_kwargs, device=str(device),
+    trainer_event("start", architecture=run_config.architecture, modelKwargs=run_config.model_kwargs, device=str(device),
          threads=torch.get_num_threads(), trainSlices=len(data.train), valSlices=len(data.val),
          inputSize=list(size) if size else list(data.train.images[0].shape[-2:]), epochs=int(c["epochs"]),
          stepsPerEpoch=steps_per_epoch, parameters=sum(p.numel() for p in model.parameters()),
@@ -180,7 +180,7 @@ def _run(args: argparse.Namespace, stopper: _Stopper) -> int:
     if init and not resume:
         fitter.baseline(c.get("parent"))
     result = fitter.fit()
-    emit("done", **finish(result, out_dir, args.export_from, args.export_onnx, args.manifest_json, args.export_weights,
+    trainer_event("done", **finish(result, out_dir, args.export_from, args.export_onnx, args.manifest_json, args.export_weights,
                           fitter.val_metrics))
     return 0
 
@@ -191,15 +191,15 @@ def main(argv: Optional[List[str]] = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse already printed usage on stderr
         if exc.code not in (0, None):
-            emit("error", message="bad arguments (see usage on stderr)")
+            trainer_event("error", message="bad arguments (see usage on stderr)")
         return int(exc.code or 0)
     try:
         return run(args)
     except (UserFacingError, DataError) as exc:
-        emit("error", message=str(exc))
+        trainer_event("error", message=str(exc))
         return 1
     except KeyboardInterrupt:
-        emit("error", message="interrupted")
+        trainer_event("error", message="interrupted")
         return 1
 
 

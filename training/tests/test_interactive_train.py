@@ -11,7 +11,7 @@ import torch
 from medseg_training.interactive import train
 from medseg_training.interactive.click_encoding import InteractionSpec
 from medseg_training.registry import create_model
-from medseg_training.runtime import load_checkpoint
+from medseg_training.checkpoints import load_checkpoint
 
 
 @pytest.fixture

@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 from ..export import ExportError, _deep_merge, export_checkpoint, read_manifest_arg
-from ..runtime import UserFacingError, configure_threads, emit, load_checkpoint
+from ..checkpoints import load_checkpoint
+from ..devices import configure_threads
+from ..events import UserFacingError, emit
 
 #: Shipped models must stay small enough to download with the app.
 MAX_BYTES = 15 * 1024 * 1024

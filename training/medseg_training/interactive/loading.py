@@ -16,7 +16,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ..data import DataError, Preprocessing, SliceSet, is_image_2d, load_pair
+from ..data import DataError, Preprocessing, SampleOptions, SliceSet, load_pair
+from ..readers import is_image_2d
 from .samples import InteractiveSet
 
 
@@ -47,6 +48,13 @@ def _add_slices(out: InteractiveSet, slices: SliceSet, context: int, max_side: i
         out.add(image, truth, slices.sources[k], near)
 
 
+def _load(image: Path, mask: Path, pre: Preprocessing, labels, channels: int) -> SliceSet:
+    """The trainer's samples at their own size, normalised (``load_pair`` leaves that to the batch)."""
+    slices = load_pair(image, mask, SampleOptions(pre, channels=channels), labels)
+    slices.images = [pre.normalise(im) for im in slices.images]
+    return slices
+
+
 def load_pairs(pairs: Sequence[Sequence[str]], labels, pre: Preprocessing, channels: int, context: int, max_side: int,
                keep: Optional[Sequence[int]] = None) -> InteractiveSet:
     out = InteractiveSet()
@@ -58,9 +66,9 @@ def load_pairs(pairs: Sequence[Sequence[str]], labels, pre: Preprocessing, chann
             if missing:
                 raise DataError(f"no mask in {mp} for {len(missing)} image(s), e.g. {missing[:3]}")
             for stem, f in images.items():
-                _add_slices(out, load_pair(f, masks[stem], pre, labels, channels), 0, max_side)
+                _add_slices(out, _load(f, masks[stem], pre, labels, channels), 0, max_side)
         else:
-            _add_slices(out, load_pair(ip, mp, pre, labels, channels), context, max_side, keep)
+            _add_slices(out, _load(ip, mp, pre, labels, channels), context, max_side, keep)
     return out
 
 

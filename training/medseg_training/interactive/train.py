@@ -33,8 +33,12 @@ import torch
 from ..data import DataError, Preprocessing, parse_labels
 from ..losses import make_loss
 from ..registry import UnknownModelError, create_model
-from ..runtime import UserFacingError, configure_threads, emit, load_checkpoint, save_checkpoint, select_device
-from ..train import _floats, _lr_factor, _Stopper
+from ..checkpoints import load_checkpoint, save_checkpoint
+from ..devices import configure_threads, select_device
+from ..events import UserFacingError, emit
+from ..schedule import cosine_factor as _lr_factor
+from ..train import _Stopper
+from ..train_config import floats as _floats
 from .click_encoding import InteractionSpec, decode, encode, resize_planes
 from .clicker import training_click
 from .loading import load_sets
