@@ -9,6 +9,7 @@ import { studio } from '../api/studio-client';
 import { imageFamily, modelsFor } from '../viewer/model-match';
 import { useNoticeStore } from './notice-store';
 import { useOpenCaseStore } from './open-case-store';
+import { useToolStore } from './tool-store';
 
 export const useAiClicksStore = defineStore('aiClicks', () => {
   const notices = useNoticeStore();
@@ -54,6 +55,8 @@ export const useAiClicksStore = defineStore('aiClicks', () => {
       }
     },
   };
+
+  useToolStore().provideRefiner(refiner);
 
   /** Carries the label of slice k to its neighbours (one undo entry). */
   async function propagate(k: number, label: number): Promise<void> {

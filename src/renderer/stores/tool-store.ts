@@ -1,10 +1,11 @@
 // The editor controller of the app (one, for every case) and its settings. The settings object is
 // the controller's own: this store only makes it reactive, so the tool panel and the keys edit one
-// object. The active tool id is read from the controller whenever it reports a change.
+// object. The active tool id is read from the controller whenever it reports a change. AI clicks
+// reach the engine through the refiner the AI-clicks store provides (it knows the case and the
+// model; this store must not import it, or the stores would import each other in a circle).
 import { defineStore } from 'pinia';
 import { computed, markRaw, reactive, ref } from 'vue';
 import { DEFAULT_TOOL_SETTINGS, EditorController, toolDefinition, type SliceRefiner, type ToolId, type ToolSettings } from '../editor';
-import { useAiClicksStore } from './ai-clicks-store';
 import { useViewStore } from './view-store';
 
 export const useToolStore = defineStore('tools', () => {
@@ -15,8 +16,13 @@ export const useToolStore = defineStore('tools', () => {
     floodRange: { lo: -100, hi: 300 },
   });
   const view = useViewStore();
-  // AI clicks reach the engine through the AI-clicks store, looked up when a click needs it.
-  const refiner: SliceRefiner = { refine: (request) => useAiClicksStore().refiner.refine(request) };
+  let provided: SliceRefiner | null = null;
+  const refiner: SliceRefiner = {
+    refine(request) {
+      if (!provided) throw new Error('AI clicks are not available in this window.');
+      return provided.refine(request);
+    },
+  };
   const controller = markRaw(new EditorController({ settings, tool: 'brush', navigate: (voxel) => view.setCursor(voxel), refiner }));
   const toolId = ref<ToolId>(controller.activeToolId);
   controller.onChange(() => { toolId.value = controller.activeToolId; });
@@ -26,5 +32,9 @@ export const useToolStore = defineStore('tools', () => {
     controller.selectTool(id);
   }
 
-  return { settings, controller, toolId, definition, selectTool };
+  function provideRefiner(r: SliceRefiner): void {
+    provided = r;
+  }
+
+  return { settings, controller, toolId, definition, selectTool, provideRefiner };
 });

@@ -6,7 +6,7 @@ import { Provenance } from '../../shared/provenance';
 import type { useOpenCaseStore } from '../stores/open-case-store';
 import type { useToolStore } from '../stores/tool-store';
 import type { useViewStore } from '../stores/view-store';
-import { summarise, syntheticVolume } from './bench-hook';
+import { summarise, syntheticVolume } from './bench-fixtures';
 import { surfaceViews } from './surface-view-handle';
 
 function liverMask(size: [number, number, number]): Uint8Array {
