@@ -40,7 +40,8 @@ export interface NativeDialogs {
 }
 
 const IMAGE_FILTERS = [{ name: 'Images', extensions: ['nii', 'gz', 'nrrd', 'nhdr', 'mha', 'mhd', 'dcm', 'png', 'jpg', 'jpeg', 'tif', 'tiff', 'bmp'] }];
-const MASK_FILTERS = [{ name: 'Masks', extensions: ['gz', 'nii', 'nrrd', 'mha', 'png'] }];
+// Electron's filters take one suffix each: 'nrrd' covers Slicer's .seg.nrrd, 'dcm' a DICOM SEG.
+const MASK_FILTERS = [{ name: 'Masks', extensions: ['gz', 'nii', 'nrrd', 'mha', 'png', 'dcm'] }];
 
 /** What the user picks becomes usable by the page: readable when opened, writable when saved to. */
 export function bindHostDialogs(ipc: IpcRegistry, dialogs: NativeDialogs, grants: DialogGrants, fromOwnPage: (event: IpcMainInvokeEvent) => boolean): void {
