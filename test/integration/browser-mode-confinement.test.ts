@@ -10,6 +10,7 @@ import { createStudio } from '../../src/core/studio';
 import { appRoot } from '../../src/core/paths';
 import { voxelCount } from '../../src/shared/image';
 import { obliqueVolume } from '../fixtures/volumes';
+import { imageDataSet, part10, TS_EXPLICIT_LE } from '../fixtures/dicom-bytes';
 import { startBrowserMode, type BrowserMode } from '../fixtures/browser-mode';
 
 let mode: BrowserMode;
@@ -26,6 +27,14 @@ beforeAll(async () => {
   symlinkSync(join(mode.outside, 'not-yet'), join(mode.root, 'dangling'));
   mkdirSync(join(mode.root, 'pngs'));
   symlinkSync(join(mode.outside, 'secret.nii.gz'), join(mode.root, 'pngs', 'a.nii.gz'));
+  // A DICOM folder whose link out lies two levels down (DICOMDIR layouts are read five levels deep).
+  mkdirSync(join(mode.outside, 'dcm'));
+  writeFileSync(join(mode.outside, 'dcm', 'slice1'), part10(imageDataSet(8, 8), TS_EXPLICIT_LE));
+  mkdirSync(join(mode.root, 'study', 'inner'), { recursive: true });
+  symlinkSync(join(mode.outside, 'dcm'), join(mode.root, 'study', 'inner', 'series'));
+  mkdirSync(join(mode.root, 'own-study', 'inner'), { recursive: true });
+  writeFileSync(join(mode.root, 'own-study', 'inner', 'slice1'), part10(imageDataSet(8, 8), TS_EXPLICIT_LE));
+  symlinkSync(join(mode.root, 'own-study', 'inner'), join(mode.root, 'own-study', 'series'));
   // A case the CLI opened from a file outside the page's roots, in the same workspace.
   const cli = createStudio({ workspace: join(mode.home, 'workspace'), models: { user: join(mode.home, 'models') } });
   cliCaseId = (await cli.openCase(join(mode.outside, 'secret.nii.gz'))).summary.id;
@@ -55,6 +64,16 @@ test('a symlink inside a root does not let the page read outside it', async () =
   expect((await mode.call('openCase', [join(mode.root, 'ct.nii.gz')])).ok).toBe(true);
 });
 
+test('a DICOM folder read reads no slice outside the roots, however deep its link out lies', async () => {
+  for (const method of ['openCase', 'imageInfo'] as const) {
+    const answer = await mode.call(method, [join(mode.root, 'study')]);
+    expect(answer.ok, method).toBe(false);
+    expect(answer.error, method).toMatch(/The folder .*study links to inner\/series outside the files this page may open/);
+  }
+  // Links that stay inside the roots are followed as before.
+  expect((await mode.call('imageInfo', [join(mode.root, 'own-study')])).error).toBeUndefined();
+});
+
 test('a symlink inside a root does not let the page write outside it', async () => {
   const ct = await openedCase(join(mode.root, 'ct.nii.gz'));
   for (const out of [join(mode.root, 'link', 'written.nii.gz'), join(mode.root, 'dangling', 'x.nii.gz'), join(mode.root, 'dangling')]) {
@@ -63,7 +82,7 @@ test('a symlink inside a root does not let the page write outside it', async () 
   }
   const batch = await mode.call('segmentBatch', [{ inputs: [join(mode.root, 'ct.nii.gz')], model: 'unet-liver-ct', outDir: join(mode.root, 'link', 'masks') }]);
   expect(batch.error).toMatch(/outside the folders this page may write to/);
-  expect(readdirSync(mode.outside).sort()).toEqual(['secret.nii.gz']);
+  expect(readdirSync(mode.outside).sort()).toEqual(['dcm', 'secret.nii.gz']);
   expect((await mode.call('exportMask', [{ caseId: ct.id, labelmap: ct.labelmap, out: join(mode.root, 'mask.nii.gz') }])).ok).toBe(true);
 });
 

@@ -4,9 +4,10 @@
 // method's paths are confined without a line here. Paths are compared by where they really lead
 // (symlinks resolved), and the engine is handed that real path, not the text the page sent.
 import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { CaseSummary, StudioApi, ValueKind } from '../../shared/api';
 import { CONFINED_AS, mapDeclaredValues } from '../../shared/call-checks';
+import { MAX_FOLDER_DEPTH } from '../io/dicom-folder';
 import { UserError } from '../../shared/errors';
 import { isUnder, resolveReal } from './real-path';
 
@@ -56,15 +57,33 @@ async function checkedPath(value: unknown, mode: 'read' | 'write', roots: Access
   return real;
 }
 
-/** A folder's own entries are read by name (image folders, DICOM series): none may lead outside. */
+/** How many entries a folder read may hold before the guard gives up checking it (and refuses it). */
+const MAX_CHECKED_ENTRIES = 100_000;
+
+/**
+ * A folder read (a DICOM series, a folder of images) opens the files under it by name, following
+ * links as deep as the deepest reader goes: every link in that tree must lead inside the roots.
+ * Links are checked where they are, not followed out, so a link two levels down is seen too.
+ */
 async function checkFolderLinks(real: string, shown: string, roots: AccessRoots, access: FileAccess): Promise<void> {
   if (!(await stat(real).catch(() => null))?.isDirectory()) return;
-  const entries = await readdir(real, { withFileTypes: true }).catch(() => []);
-  for (const entry of entries) {
-    if (entry.isSymbolicLink() && !readable(await resolveReal(join(real, entry.name)), roots)) {
-      throw new UserError(`The folder ${shown} links to ${entry.name} outside the files this page may open. ${access.hint.read}`);
+  let seen = 0;
+  const walk = async (folder: string, depth: number): Promise<void> => {
+    const entries = await readdir(folder, { withFileTypes: true }).catch(() => []);
+    seen += entries.length;
+    if (seen > MAX_CHECKED_ENTRIES) throw new UserError(`The folder ${shown} holds more than ${MAX_CHECKED_ENTRIES} files and folders; choose the folder of the series or images itself.`);
+    for (const entry of entries) {
+      const path = join(folder, entry.name);
+      let inside = entry.isDirectory();
+      if (entry.isSymbolicLink()) {
+        const target = await resolveReal(path);
+        if (!readable(target, roots)) throw new UserError(`The folder ${shown} links to ${relative(real, path)} outside the files this page may open. ${access.hint.read}`);
+        inside = (await stat(target).catch(() => null))?.isDirectory() ?? false;
+      }
+      if (inside && depth < MAX_FOLDER_DEPTH) await walk(path, depth + 1);
     }
-  }
+  };
+  await walk(real, 0);
 }
 
 async function caseReadable(caseId: string, roots: AccessRoots, access: FileAccess): Promise<boolean> {

@@ -21,6 +21,8 @@ export interface ScannedFolder {
 }
 
 const MAX_FOLDER_FILES = 20_000;
+/** DICOMDIR layouts (DICOM/patient/study/series/) are read this many folders deep; the path guard checks as deep. */
+export const MAX_FOLDER_DEPTH = 5;
 /** Progress is posted at most this often (a 20 000-file folder would otherwise send 20 000 messages). */
 const PROGRESS_INTERVAL_MS = 50;
 
@@ -122,7 +124,7 @@ export function listFiles(folder: string, depth = 0, out: string[] = []): string
     const full = join(folder, entry.name);
     const kind = entry.isSymbolicLink() ? linkTargetKind(full) : entry;
     if (kind?.isDirectory()) {
-      if (depth < 5) listFiles(full, depth + 1, out); // DICOMDIR layouts: DICOM/patient/study/series/
+      if (depth < MAX_FOLDER_DEPTH) listFiles(full, depth + 1, out);
     } else if (kind?.isFile()) {
       out.push(full);
     }
