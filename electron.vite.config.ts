@@ -15,7 +15,8 @@ const devServerCsp: Plugin = {
 
 // itk-wasm and onnxruntime-node load WASM / native files from their own package folders at run time,
 // so they stay external (electron-vite externalizes dependencies by default). The engine's worker
-// threads are entries of their own: core finds them beside the bundle as io-worker.js etc.
+// threads (and the CUDA load test's process) are entries of their own: core finds them beside the
+// bundle as io-worker.js etc.
 export default defineConfig({
   main: {
     build: {
@@ -24,6 +25,7 @@ export default defineConfig({
           index: resolve(__dirname, 'src/main/index.ts'),
           'io-worker': resolve(__dirname, 'src/core/io/io-worker.ts'),
           'inference-worker': resolve(__dirname, 'src/core/inference/inference-worker.ts'),
+          'cuda-load-child': resolve(__dirname, 'src/core/inference/cuda-load-child.ts'),
         },
       },
     },

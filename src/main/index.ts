@@ -1,13 +1,14 @@
 // Electron main process: one locked-down window showing the app's own page over app://; the
 // StudioApi bound to ipcMain (ipc-bindings.ts) behind a path guard that lets the page use only
 // the files the user picked, the workspace and the model store (desktop-access.ts).
-import { app, BrowserWindow, dialog, ipcMain, protocol, session, type IpcMainInvokeEvent } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, session, utilityProcess, type IpcMainInvokeEvent } from 'electron';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createStudio } from '../core/studio';
 import { appRoot, medsegHome } from '../core/paths';
 import { CaseStore } from '../core/workspace/case-store';
 import { confineStudio } from '../core/confinement/path-guard';
+import { useLoadTestLauncher } from '../core/inference/cuda-load-test';
 import { appProtocolHandler } from './app-protocol';
 import { lockDownContents, lockDownSession } from './contents-policy';
 import { desktopAccess, DialogGrants } from './desktop-access';
@@ -43,6 +44,8 @@ function createWindow(): void {
 
 void app.whenReady().then(() => {
   lockDownSession(session.defaultSession);
+  // The runAsNode fuse is off, so the app's binary cannot be a Node child: the CUDA load test gets a utility process.
+  useLoadTestLauncher((modulePath, env) => utilityProcess.fork(modulePath, [], { env, stdio: 'pipe', serviceName: 'MedSeg CUDA load test' }));
   protocol.handle(APP_SCHEME, appProtocolHandler(join(here, '../renderer')));
   // The dev server's pages come over HTTP without the policy the app:// protocol sends.
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {

@@ -1,23 +1,64 @@
-// The real test of CUDA: ONNX Runtime opens a CUDA session on a model and runs one small input
-// (the first convolution is what loads cuDNN). It runs in a child process: a provider that does not
-// fit the host can crash its process, and that must not be the app's.
+// The real test of CUDA: ONNX Runtime opens a CUDA session on a model and runs one small input, in
+// a process of its own (cuda-load-child.ts): a provider that does not fit the host can crash its
+// process, and that must not be the app's. The CLI and browser mode start it as a Node child; the
+// Electron app cannot (its runAsNode fuse is off, so its binary would open a second window), so its
+// main process hands in Electron's utility process instead.
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { cudaErrorText } from './cuda-error-text';
 
-const CHILD = `
-const ort = require(process.env.MEDSEG_ORT);
-ort.env.logLevel = 'error';
-(async () => {
-  const session = await ort.InferenceSession.create(process.env.MEDSEG_MODEL, { executionProviders: ['cuda'] });
-  const shape = session.inputMetadata[0].shape.map((d, i) => (typeof d === 'number' && d > 0 ? d : i === 0 ? 1 : i === 1 ? 1 : 64));
-  const input = new ort.Tensor('float32', new Float32Array(shape.reduce((a, b) => a * b, 1)), shape);
-  await session.run({ [session.inputNames[0]]: input });
-  process.stdout.write(JSON.stringify({ ok: true }));
-})().catch((e) => { process.stdout.write(JSON.stringify({ ok: false, message: String(e && e.message || e) })); });
-`;
+/** What the load test needs of its process: both a Node ChildProcess and an Electron UtilityProcess fit. */
+export interface LoadTestProcess {
+  stdout: NodeJS.ReadableStream | null;
+  stderr: NodeJS.ReadableStream | null;
+  kill(): boolean;
+  once(event: 'exit', listener: (code: number | null) => void): unknown;
+}
+
+/** Starts `modulePath` (an ES module) as a process of its own with `env`. */
+export type LoadTestLauncher = (modulePath: string, env: Record<string, string>) => LoadTestProcess;
+
+/** Plain Node (the CLI, browser mode): `node <module>`, through tsx when running from source. */
+export const nodeChildLauncher: LoadTestLauncher = (modulePath, env) => {
+  const loader = modulePath.endsWith('.ts') ? ['--import', import.meta.resolve('tsx/esm')] : [];
+  return spawn(process.execPath, [...loader, modulePath], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+};
+
+let hostLauncher: LoadTestLauncher | null = null;
+
+/** The Electron main process calls this (after `ready`) with a utilityProcess launcher. */
+export function useLoadTestLauncher(launcher: LoadTestLauncher): void {
+  hostLauncher = launcher;
+}
+
+/**
+ * How the load test is started: what the host handed in, else a Node child where this is plain
+ * Node. Inside Electron without one there is no safe way (its binary is no Node once fused), so the
+ * answer is why not. ELECTRON_RUN_AS_NODE is never looked at: the fuse makes it meaningless.
+ */
+export function chooseLoadTestLauncher(host: LoadTestLauncher | null, versions: NodeJS.ProcessVersions = process.versions): LoadTestLauncher | string {
+  if (host) return host;
+  if (versions.electron) return 'the CUDA load test cannot start here (inside Electron it needs the app\'s utility process)';
+  return nodeChildLauncher;
+}
+
+function childModule(): string {
+  // Built bundles ship cuda-load-child.js beside this module; from source (tsx, vitest) the .ts is used.
+  const js = fileURLToPath(new URL('./cuda-load-child.js', import.meta.url));
+  return existsSync(js) ? js : fileURLToPath(new URL('./cuda-load-child.ts', import.meta.url));
+}
+
+function textOf(stream: NodeJS.ReadableStream | null): Promise<string> {
+  return new Promise((resolve) => {
+    if (!stream) return resolve('');
+    let text = '';
+    stream.on('data', (d) => { text += d; });
+    stream.on('end', () => resolve(text));
+    stream.on('error', () => resolve(text));
+  });
+}
 
 /** The smallest ONNX model in a folder (the shipped models): what the load test runs. */
 export function loadTestModel(folder: string): string | undefined {
@@ -35,28 +76,27 @@ function loaderLine(stderr: string): string | null {
   return m ? `${m[1].split('/').pop()}: ${m[2].trim()}` : null;
 }
 
-export async function cudaLoadTest(modelPath: string, timeoutMs = 120_000): Promise<{ ok: boolean; message: string }> {
-  const ortPath = createRequire(import.meta.url).resolve('onnxruntime-node');
-  return new Promise((resolvePromise) => {
-    const child = spawn(process.execPath, ['-e', CHILD], {
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', MEDSEG_ORT: ortPath, MEDSEG_MODEL: modelPath },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => { stderr += d; });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      try {
-        const result = JSON.parse(stdout) as { ok: boolean; message?: string };
-        if (result.ok) return resolvePromise({ ok: true, message: 'a CUDA session ran a convolution' });
-        return resolvePromise({ ok: false, message: loaderLine(stderr) ?? cudaErrorText(result.message ?? '') });
-      } catch {
-        const how = signal ? `was killed (${signal}${signal === 'SIGKILL' ? ', timed out' : ''})` : `exited with code ${code}`;
-        return resolvePromise({ ok: false, message: `the CUDA load test ${how}: ${stderr.trim().split('\n').pop() ?? ''}`.trim() });
-      }
-    });
-  });
+export async function cudaLoadTest(modelPath: string, timeoutMs = 120_000, launcher = chooseLoadTestLauncher(hostLauncher)): Promise<{ ok: boolean; message: string }> {
+  if (typeof launcher === 'string') return { ok: false, message: launcher };
+  const env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
+  let child: LoadTestProcess;
+  try {
+    child = launcher(childModule(), { ...env, MEDSEG_MODEL: modelPath });
+  } catch (e) {
+    return { ok: false, message: `the CUDA load test could not start: ${(e as Error).message}` };
+  }
+  let timedOut = false;
+  const timer = setTimeout(() => { timedOut = true; child.kill(); }, timeoutMs);
+  const [code, stdout, stderr] = await Promise.all([
+    new Promise<number | null>((resolve) => child.once('exit', resolve)), textOf(child.stdout), textOf(child.stderr),
+  ]);
+  clearTimeout(timer);
+  try {
+    const result = JSON.parse(stdout) as { ok: boolean; message?: string };
+    if (result.ok) return { ok: true, message: 'a CUDA session ran a convolution' };
+    return { ok: false, message: loaderLine(stderr) ?? cudaErrorText(result.message ?? '') };
+  } catch {
+    const how = timedOut ? `timed out after ${timeoutMs / 1000} s` : `exited with code ${code}`;
+    return { ok: false, message: `the CUDA load test ${how}: ${stderr.trim().split('\n').pop() ?? ''}`.replace(/: $/, '') };
+  }
 }
