@@ -65,7 +65,7 @@ async function syntheticCase(work: string, model: ModelSummary): Promise<BenchCa
 
 /** The protocol's clicks on the case, through the engine: what the page then replays. */
 async function protocolClicks(studio: StudioApi, model: string, c: BenchCase): Promise<SliceClick[]> {
-  const { summary } = await studio.openCase(c.image);
+  const { summary } = await studio.openCase({ path: c.image });
   const run = await protocolOnSlice(studio, summary.id, model, c.k, c.truth, c.width, c.height, 2, CLICKS);
   return run.clicks;
 }

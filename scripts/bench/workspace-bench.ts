@@ -47,7 +47,7 @@ export async function workspaceBench() {
       components: 1, pixelType: 'int16', data: new Int16Array(SAVE_SIZE[0] * SAVE_SIZE[1] * SAVE_SIZE[2]), modality: 'CT',
     });
     const workspace: Record<string, unknown> = { volume: SAVE_SIZE.join('x') };
-    const [opened, openSeconds] = await seconds(() => studio.openCase(volume));
+    const [opened, openSeconds] = await seconds(() => studio.openCase({ path: volume }));
     if (opened instanceof Error) {
       workspace.saveSeconds = `failed: the ${SAVE_SIZE.join('x')} volume did not open as a case after ${openSeconds} s (${opened.message})`;
     } else {
@@ -65,11 +65,11 @@ export async function workspaceBench() {
     } else {
       // The read alone, in the same run: what opening as a case adds is openSeconds − readSeconds.
       [, caseSection.readSeconds] = await seconds(() => readImage(SERIES));
-      const [series, openSeriesSeconds] = await seconds(() => studio.openCase(SERIES));
+      const [series, openSeriesSeconds] = await seconds(() => studio.openCase({ path: SERIES }));
       caseSection.openSeconds = series instanceof Error ? `failed after ${openSeriesSeconds} s: ${series.message}` : openSeriesSeconds;
       if (!(series instanceof Error)) {
         await studio.saveCase({ caseId: series.summary.id, ...workOnGrid(series.image.size), labels: LABELS, proposedBy: null });
-        [, caseSection.reopenWithWorkSeconds] = await seconds(() => studio.openCase(SERIES));
+        [, caseSection.reopenWithWorkSeconds] = await seconds(() => studio.openCase({ path: SERIES }));
       }
     }
     return { workspace, case: caseSection };

@@ -70,8 +70,11 @@ async function rectalSubVolume(series: VolumeImage, [first, last]: [number, numb
 async function runExperiment(studio: StudioApi, finished: Finished, work: string, spec: ExperimentSpec,
   train: Pair[], heldOut: DatasetSplit, log: (m: string) => void) {
   log(`fine-tune experiment ${spec.name}: ${train.length} training, ${heldOut.pairs.length} held-out case(s) from ${spec.parent}`);
-  for (const p of train) await studio.addCase({ input: p.image, mask: p.mask, model: spec.parent, device: 'cpu', split: 'train' });
-  for (const p of heldOut.pairs) await studio.addCase({ input: p.image, mask: p.mask, model: spec.parent, device: 'cpu', split: 'validation' });
+  // An experiment may start from a model of another modality on purpose (a CT model taught MRI).
+  const add = (p: Pair, split: 'train' | 'validation') =>
+    studio.addCase({ input: p.image, mask: p.mask, model: spec.parent, device: 'cpu', split, allowOtherModality: true });
+  for (const p of train) await add(p, 'train');
+  for (const p of heldOut.pairs) await add(p, 'validation');
   const started = Date.now();
   await studio.startFinetune({ model: spec.parent, epochs: spec.epochs, device: 'cpu', jobId: spec.name });
   const job = await finished(spec.name);

@@ -51,7 +51,7 @@ export async function nocOn(studio: StudioApi, model: string, split: DatasetSpli
   const curves: number[][] = [];
   let seconds = 0, clicks = 0;
   for (const pair of split.pairs) {
-    const opened = await studio.openCase(pair.image);
+    const opened = await studio.openCase({ path: pair.image });
     const image = await readImage(pair.image);
     const [width, height, depth] = image.size;
     const plane = width * height;

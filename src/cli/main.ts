@@ -6,20 +6,20 @@ import { resolve } from 'node:path';
 import type { CaseSplit, Device, FinetuneJob, SliceClick, StudioApi, StudioEvent } from '../shared/api';
 import { isUserError, UserError } from '../shared/errors';
 import { createStudio } from '../core/studio';
+import { CASES_USAGE, casesCommand } from './cases-command';
 
 const USAGE = `usage:
   medseg info <file|folder>
-  medseg models
+  medseg models [--modality CT|MR|endoscopy|…]   (those made for the modality first)
   medseg models import <file.onnx> [--manifest m.json]
-  medseg segment <file|folder> --model <id> --out <mask.nii.gz|mask.png> [--device auto|cpu|cuda]
+  medseg segment <file|folder> --model <id> --out <mask.nii.gz|mask.png> [--device auto|cpu|cuda] [--any-modality]
   medseg segment <file|folder>... --model <id> --out <DIR>/   (several images, model loaded once)
+    (a model made for another modality than the image's is refused unless --any-modality)
   medseg eval --pred <mask|DIR> --truth <mask|DIR> [--label N] [--truth-label N] [--voxel-order]
   medseg eval --model <id> [--workspace DIR]     (every version on the held-out reviewed cases)
   medseg models versions <id>
   medseg models use <id>@<version>
-  medseg cases [--workspace DIR]
-  medseg cases add <image> --mask <mask> [--model <id>] [--split train|validation] [--not-reviewed] [--workspace DIR]
-  medseg cases review <case id> [--split train|validation] [--undo] [--workspace DIR]
+${CASES_USAGE}
   medseg stats <mask> [--image <image>]          (per label: volume in mL, intensities, RECIST diameters)
   medseg refine <file|folder> --model <id> --clicks clicks.json [--mask current] [--k K] [--label N] --out <mask>
   medseg doctor                                  (execution providers, CUDA libraries found/missing, GPU, fixes)
@@ -109,6 +109,9 @@ function parse(rest: string[]) {
       'not-reviewed': { type: 'boolean' },
       clicks: { type: 'string' },
       k: { type: 'string' },
+      modality: { type: 'string' },
+      'any-modality': { type: 'boolean' },
+      'beside-source': { type: 'boolean' },
     },
   });
 }
@@ -149,17 +152,18 @@ async function run(studio: StudioApi, jobEvents: Map<string, (job: FinetuneJob) 
       if (positionals[0] === 'versions') return studio.modelVersions(required(positionals[1], 'the model id'));
       if (positionals[0] === 'use') return studio.setCurrentVersion(required(positionals[1], 'the model version (id@version)'));
       if (positionals.length) throw new UsageError(`unknown models command "${positionals[0]}"`);
-      return studio.listModels();
+      return values.modality ? studio.modelsFor({ modality: values.modality }) : studio.listModels();
     case 'segment': {
       const device = deviceOf(values.device);
       const inputs = positionals.map((p) => resolve(p));
       if (inputs.length === 0) throw new UsageError('missing the image file or folder');
       const model = required(values.model, '--model');
       const out = required(values.out, '--out');
+      const allowOtherModality = values['any-modality'];
       if (inputs.length > 1 || out.endsWith('/') || isDirectory(out)) {
-        return studio.segmentBatch({ inputs, model, outDir: resolve(out), device });
+        return studio.segmentBatch({ inputs, model, outDir: resolve(out), device, allowOtherModality });
       }
-      return studio.segment({ input: inputs[0], model, out: resolve(out), device });
+      return studio.segment({ input: inputs[0], model, out: resolve(out), device, allowOtherModality });
     }
     case 'eval': {
       if (values.model) return studio.evaluateVersions(values.model);
@@ -185,6 +189,12 @@ async function run(studio: StudioApi, jobEvents: Map<string, (job: FinetuneJob) 
         clicks: readClicks(required(values.clicks, '--clicks')), k: sliceOf(values.k), mask: values.mask ? resolve(values.mask) : undefined,
         label: labelOf(values.label, '--label'), out: resolve(required(values.out, '--out')), device: deviceOf(values.device),
       });
+    case 'cases':
+      return casesCommand(studio, positionals, {
+        mask: values.mask, model: values.model, device: deviceOf(values.device), split: splitOf(values.split), out: values.out,
+        notReviewed: values['not-reviewed'], undo: values.undo, voxelOrder: values['voxel-order'], besideSource: values['beside-source'],
+        anyModality: values['any-modality'],
+      }, { required, usage: (message) => new UsageError(message) });
     case 'finetune':
       return finetune(studio, jobEvents, values);
     case 'stats':

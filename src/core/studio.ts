@@ -1,29 +1,30 @@
-// The composition root: one engine behind the StudioApi contract, shared by every host.
+// The composition root: one engine behind the StudioApi contract, shared by every host. Each
+// method's logic lives in its feature's module; this file only wires them to shared state.
 import { join } from 'node:path';
 import { imageInfo } from '../shared/image';
-import type {
-  AddCaseRequest, BatchSegmentRequest, CaseSegmentRequest, EvaluateRequest, ExportMaskRequest, OpenedCase, SegmentRequest, StudioApi, StudioEvent,
-} from '../shared/api';
-import { formatModelRef, parseModelRef } from '../shared/model-ref';
-import { readImage, writeLabelmap, type LoadedImage } from './io';
-import { loadModel, segmentVolume } from './inference';
-import { segmentFiles } from './inference/segment-files';
+import type { EvaluateRequest, StudioApi, StudioEvent } from '../shared/api';
+import { parseModelRef } from '../shared/model-ref';
+import { readImage } from './io';
+import { evaluateFolders, evaluatePair } from './masks/evaluate-files';
 import { doctorReport } from './inference/execution-provider';
-import { evaluateFolders, evaluatePair, readMaskOnGrid } from './masks/evaluate-files';
 import { importModel } from './training/model-import';
-import { countLabels } from '../shared/mask-algorithms';
-import { listModels, findLineage, findModel } from './training/model-registry';
+import { listModels, findLineage } from './training/model-registry';
 import type { ModelFolders } from './training/model-folders';
 import { setCurrentVersion } from './training/model-versions';
 import { FinetuneJobs } from './training/finetune-job';
 import { evaluateVersions } from './training/evaluate-versions';
 import { maskStatistics } from './statistics/mask-statistics';
-import { isDicomSegTarget, writeDicomSeg } from './dicom-seg/seg-export';
+import { writeDicomSeg } from './dicom-seg/seg-export';
 import type { PythonRuntime } from './training/python-runtime';
-import { CaseStore, DEFAULT_LABELS } from './workspace/case-store';
-import { summaryOf } from './workspace/case-record';
+import { CancellableJobs } from './cancellable-jobs';
+import { imageModality, modelChoices, namedModality } from './model-fit';
+import { segmentBatch, segmentCase, segmentFile, type SegmentContext } from './segment-requests';
+import { CaseStore } from './workspace/case-store';
+import { OpenImages, openCase, type CaseOpeningContext } from './workspace/case-opening';
+import { addCorrectedCase } from './workspace/corrected-case';
+import { exportCaseMask } from './workspace/mask-export';
+import { loadCaseMask } from './workspace/mask-import';
 import { openUpload } from './workspace/uploads';
-import { correctedProvenance, maskAsLabels } from './workspace/corrected-case';
 import { appRoot, medsegHome } from './paths';
 import { ClickModels, refineFile, refineSlice } from './interactive/refine-slice';
 import { caseSources, refuseOverwritingSources } from './confinement/source-protection';
@@ -40,24 +41,6 @@ export interface StudioOptions {
   python?: () => PythonRuntime | null;
 }
 
-/** Keeps the last few opened images so segmenting or exporting a case does not read it again. */
-class OpenImages {
-  private images = new Map<string, LoadedImage>();
-  constructor(private readonly capacity = 2) {}
-  put(id: string, image: LoadedImage): void {
-    this.images.delete(id);
-    this.images.set(id, image);
-    while (this.images.size > this.capacity) this.images.delete(this.images.keys().next().value!);
-  }
-  async get(id: string, source: () => Promise<string>): Promise<LoadedImage> {
-    const cached = this.images.get(id);
-    if (cached) return cached;
-    const image = await readImage(await source());
-    this.put(id, image);
-    return image;
-  }
-}
-
 export function createStudio(options: StudioOptions = {}): StudioApi {
   const folders: ModelFolders = {
     shipped: options.models?.shipped ?? join(appRoot(), 'models'),
@@ -65,24 +48,15 @@ export function createStudio(options: StudioOptions = {}): StudioApi {
   };
   const cases = new CaseStore(options.workspace ?? join(medsegHome(), 'workspace'));
   const sampleCase = options.sampleCase ?? join(appRoot(), 'resources', 'sample', 'abdomen-phantom.nii.gz');
-  const openImages = new OpenImages();
-  const jobs = new Map<string, AbortController>();
+  const images = new OpenImages(cases);
+  const jobs = new CancellableJobs();
   const emit = options.emit ?? (() => {});
   const finetunes = new FinetuneJobs({ folders, cases, emit, python: options.python });
   const clickModels = new ClickModels(folders);
-
-  async function openCase(path: string): Promise<OpenedCase> {
-    const image = await readImage(path);
-    const { record, work, warnings, readOnly } = await cases.open(path, image);
-    openImages.put(record.id, image);
-    const { warnings: readWarnings, ...plainImage } = image;
-    return {
-      summary: summaryOf(record), image: plainImage, labelmap: work?.labelmap ?? null, provenance: work?.provenance ?? null,
-      labels: record.labels, warnings: [...readWarnings, ...warnings], ...(readOnly ? { readOnly } : {}),
-    };
-  }
-
-  const caseImage = (caseId: string) => openImages.get(caseId, async () => (await cases.get(caseId)).source);
+  const opening: CaseOpeningContext = { cases, images, jobs, emit };
+  /** Refuses targets that would replace a case's source image, or one of `inputs` (the run's own images). */
+  const protect = async (targets: string[], inputs: string[] = []) => refuseOverwritingSources(targets, [...inputs, ...await caseSources(cases)]);
+  const segmenting: SegmentContext = { folders, jobs, emit, protect, caseImage: (id) => images.get(id) };
 
   return {
     // A full read, not a header-only one: `info` is how users check that a file is whole.
@@ -92,120 +66,33 @@ export function createStudio(options: StudioOptions = {}): StudioApi {
     },
 
     listModels: () => listModels(folders),
-
-    async segment({ input, model: modelId, out, device = 'auto' }: SegmentRequest) {
-      const summary = await findModel(folders, modelId);
-      await refuseOverwritingSources([out], [input, ...await caseSources(cases)]);
-      const image = await readImage(input);
-      const model = await loadModel(summary.path, { device });
-      try {
-        const result = await segmentVolume(model, image);
-        const written = isDicomSegTarget(out)
-          ? await writeDicomSeg({ out, labelmap: result.labelmap, provenance: null, image, labels: summary.manifest.output.labels, model: `${summary.id}@${summary.manifest.version}` })
-          : await writeLabelmap(out, result.labelmap, image);
-        return {
-          model: summary.id,
-          provider: result.provider,
-          ...(model.providerNote ? { providerNote: model.providerNote } : {}),
-          slices: result.slices,
-          seconds: result.seconds,
-          labels: countLabels(result.labelmap, summary.manifest.output.labels),
-          out: written.out,
-        };
-      } finally {
-        await model.close();
-      }
+    async modelsFor({ caseId, modality }) {
+      const of = caseId ? imageModality(await images.get(caseId)) : namedModality(modality ?? '');
+      return modelChoices(await listModels(folders), of);
     },
-
-    async segmentBatch({ inputs, model: modelId, outDir, device = 'auto' }: BatchSegmentRequest) {
-      const summary = await findModel(folders, modelId);
-      const model = await loadModel(summary.path, { device });
-      try {
-        const sources = [...inputs, ...await caseSources(cases)];
-        return await segmentFiles(model, summary.id, summary.manifest.output.labels, inputs, outDir,
-          (target) => refuseOverwritingSources([target], sources));
-      } finally {
-        await model.close();
-      }
-    },
+    segment: (request) => segmentFile(segmenting, request),
+    segmentBatch: (request) => segmentBatch(segmenting, request),
 
     evaluate: ({ pred, truth, label, truthLabel, voxelOrder }: EvaluateRequest) => evaluatePair(pred, truth, label, truthLabel, voxelOrder),
     evaluateFolders: ({ pred, truth, label, truthLabel, voxelOrder }: EvaluateRequest) => evaluateFolders(pred, truth, label, truthLabel, voxelOrder),
     importModel: ({ file, manifest }) => importModel(folders, file, manifest),
 
-    openCase,
-    openUploadedCase: (files) => openUpload(cases.root, files, openCase),
-    openSampleCase: () => openCase(sampleCase),
+    openCase: (request) => openCase(opening, request),
+    openUploadedCase: (files) => openUpload(cases.root, files, (path) => openCase(opening, { path })),
+    openSampleCase: () => openCase(opening, { path: sampleCase }),
     recentCases: () => cases.recent(),
-
-    async segmentCase({ caseId, model: modelId, device = 'auto', slices, jobId }: CaseSegmentRequest) {
-      const summary = await findModel(folders, modelId);
-      const image = await caseImage(caseId);
-      const abort = new AbortController();
-      if (jobId) jobs.set(jobId, abort);
-      const model = await loadModel(summary.path, { device });
-      try {
-        const result = await segmentVolume(model, image, {
-          slices, signal: abort.signal,
-          onProgress: (done, total) => jobId && emit({ kind: 'progress', jobId, done, total, message: `Segmenting with ${summary.manifest.name}` }),
-        });
-        return {
-          labelmap: result.labelmap, labels: summary.manifest.output.labels, model: formatModelRef(summary.id, summary.manifest.version),
-          provider: result.provider, ...(model.providerNote ? { providerNote: model.providerNote } : {}),
-          slices: result.slices, seconds: result.seconds,
-        };
-      } finally {
-        if (jobId) jobs.delete(jobId);
-        await model.close();
-      }
-    },
-
-    async cancelJob(jobId) {
-      const job = jobs.get(jobId);
-      job?.abort();
-      return job !== undefined || finetunes.cancel(jobId);
-    },
-
+    segmentCase: (request) => segmentCase(segmenting, request),
+    cancelJob: async (jobId) => jobs.cancel(jobId) || finetunes.cancel(jobId),
     saveCase: (request) => cases.save(request),
-
-    async exportMask({ caseId, labelmap, out }: ExportMaskRequest) {
-      const image = await caseImage(caseId);
-      // A 2D case also gets a PNG beside its NIfTI, for tools that expect one.
-      const png = image.size[2] === 1 && !out.toLowerCase().endsWith('.png') ? out.replace(/(\.nii\.gz|\.nii|\.nrrd|\.mha)$/i, '') + '.png' : null;
-      await refuseOverwritingSources(png ? [out, png] : [out], await caseSources(cases));
-      const written = [(await writeLabelmap(out, labelmap, image)).out];
-      if (png) written.push((await writeLabelmap(png, labelmap, image)).out);
-      return { written };
-    },
-
+    exportMask: (request) => exportCaseMask(cases, images, request, protect),
+    loadMask: (request) => loadCaseMask(cases, images, request),
     async exportDicomSeg({ caseId, labelmap, provenance, labels, out }) {
-      const [record, image] = await Promise.all([cases.get(caseId), caseImage(caseId)]);
-      await refuseOverwritingSources([out], await caseSources(cases));
+      const [record, image] = await Promise.all([cases.get(caseId), images.get(caseId)]);
+      await protect([out]);
       return writeDicomSeg({ out, labelmap, provenance, image, labels, model: record.proposedBy });
     },
-
     reviewCase: ({ caseId, reviewed, split }) => cases.review(caseId, reviewed, split),
-
-    async addCase({ input, mask, model: modelRef, device = 'auto', reviewed = true, split }: AddCaseRequest) {
-      const image = await readImage(input);
-      const summary = modelRef ? await findModel(folders, modelRef) : null;
-      const labels = summary?.manifest.output.labels ?? DEFAULT_LABELS;
-      const labelmap = maskAsLabels(await readMaskOnGrid(mask, image), labels[0].value);
-      let proposal: Uint8Array | null = null;
-      if (summary) {
-        const model = await loadModel(summary.path, { device });
-        try {
-          proposal = (await segmentVolume(model, image)).labelmap;
-        } finally {
-          await model.close();
-        }
-      }
-      const { record } = await cases.open(input, image);
-      openImages.put(record.id, image);
-      await cases.save({ caseId: record.id, labelmap, provenance: correctedProvenance(labelmap, proposal), labels,
-        proposedBy: summary ? formatModelRef(summary.id, summary.manifest.version) : null });
-      return cases.review(record.id, reviewed, split);
-    },
+    addCase: (request) => addCorrectedCase(cases, images, folders, request),
 
     startFinetune: (request) => finetunes.start(request),
     finetuneJobs: async () => finetunes.list(),
@@ -220,9 +107,9 @@ export function createStudio(options: StudioOptions = {}): StudioApi {
 
     evaluateVersions: (model) => evaluateVersions(folders, cases, model),
     maskStatistics,
-    refineSlice: async (request) => refineSlice(await caseImage(request.caseId), request, clickModels),
+    refineSlice: async (request) => refineSlice(await images.get(request.caseId), request, clickModels),
     async refineFile(request) {
-      await refuseOverwritingSources([request.out], [request.input, ...await caseSources(cases)]);
+      await protect([request.out], [request.input]);
       return refineFile(request, clickModels);
     },
     probeDevices: () => doctorReport(folders.shipped),

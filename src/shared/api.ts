@@ -54,7 +54,12 @@ export interface ModelVersion {
   record: VersionRecord | null;
 }
 
-export interface SegmentRequest {
+/** Set to run a model on an image of another modality than the one it was trained on (refused otherwise). */
+export interface ModalityOverride {
+  allowOtherModality?: boolean;
+}
+
+export interface SegmentRequest extends ModalityOverride {
   input: string;
   model: string;
   out: string;
@@ -74,7 +79,7 @@ export interface SegmentResult {
 }
 
 /** Several images (files, or folders of 2D images) segmented with one model loaded once. */
-export interface BatchSegmentRequest {
+export interface BatchSegmentRequest extends ModalityOverride {
   inputs: string[];
   model: string;
   /** Output folder: each mask is named after its input (.png for 2D inputs, .nii.gz for volumes). */
@@ -131,6 +136,18 @@ export type ManifestDraft = Partial<Omit<ModelManifest, 'input' | 'preprocessing
   output?: Partial<ModelManifest['output']>;
 };
 
+/** Which image the models are listed for: a case's, or a modality by name (CT, MR, endoscopy, …). */
+export interface ModelsForRequest {
+  caseId?: string;
+  modality?: string;
+}
+
+/** A model with whether it was made for the image's modality: those that were come first. */
+export interface ModelChoice extends ModelSummary {
+  /** Why this model does not fit the image (another modality), or null when it does. */
+  mismatch: string | null;
+}
+
 export interface ImportModelRequest {
   file: string;
   /** Manifest for a foreign ONNX without one (or to replace the embedded one). */
@@ -166,7 +183,7 @@ export interface ReviewCaseRequest {
 }
 
 /** A corrected case from files: an image and its mask (CLI, scripted imports). */
-export interface AddCaseRequest {
+export interface AddCaseRequest extends ModalityOverride {
   input: string;
   mask: string;
   /** The model that proposed the mask: voxels where the mask differs from its output count as human edits. */
@@ -174,6 +191,13 @@ export interface AddCaseRequest {
   device?: Device;
   reviewed?: boolean;
   split?: CaseSplit;
+}
+
+export interface OpenCaseRequest {
+  /** An image file, or a folder (a DICOM series: the largest one unless `seriesUid` names another). */
+  path: string;
+  /** Lets the caller match 'progress' events (files read / total) and cancel with cancelJob(jobId). */
+  jobId?: string;
 }
 
 export interface OpenedCase {
@@ -196,7 +220,7 @@ export interface UploadedFile {
   bytes: Uint8Array;
 }
 
-export interface CaseSegmentRequest {
+export interface CaseSegmentRequest extends ModalityOverride {
   caseId: string;
   model: string;
   device?: Device;
@@ -227,13 +251,45 @@ export interface SaveCaseRequest {
 export interface ExportMaskRequest {
   caseId: string;
   labelmap: Uint8Array;
-  /** Target file (.nii.gz, .nii, .nrrd, .mha; .png for a 2D case). */
-  out: string;
+  /**
+   * Target file (.nii.gz, .nii, .nrrd, .mha; .png for a 2D case). Default: a new file in the
+   * workspace's exports folder. Never the case's source image.
+   */
+  out?: string;
+  /** Names and colours written beside the mask (a JSON sidecar), so they travel with it. */
+  labels?: LabelDefinition[];
+  /** Allow `out` inside the folder of the case's source (a dataset folder): refused without it. */
+  besideSource?: boolean;
+  /** Also return the written files' bytes (browser mode downloads them). */
+  download?: boolean;
 }
 
 export interface ExportMaskResult {
-  /** Every file written and verified (a 2D case also gets a .png beside the NIfTI). */
+  /** Every file written and verified (a 2D case also gets a .png beside the NIfTI; labels a .labels.json). */
   written: string[];
+  /** The written files' bytes, when the request asked for `download`. */
+  files?: UploadedFile[];
+}
+
+/** An existing mask file to open onto a case (NIfTI, NRRD, seg.nrrd, MHA, PNG). */
+export interface LoadMaskRequest {
+  caseId: string;
+  mask: string;
+  /** Take the mask's voxels in file order when only its header's geometry differs (size must match). */
+  voxelOrder?: boolean;
+  /** Also store it as the case's saved labelmap (what the CLI does; the app puts it in as one undo step). */
+  save?: boolean;
+}
+
+export interface LoadedMask {
+  labelmap: Uint8Array;
+  /** Label names and colours from the mask's sidecar or segment fields; defaults for values they do not name. */
+  labels: LabelDefinition[];
+  /** Voxels per label value. */
+  counts: Record<number, number>;
+  warnings: string[];
+  /** The case after the save, when the request asked to save. */
+  saved: CaseSummary | null;
 }
 
 export interface FinetuneRequest {
@@ -382,6 +438,8 @@ export interface StudioApi {
   /** Geometry and type of an image, with what the user should know about how it read (bad spacing, …). */
   imageInfo(path: string): Promise<ImageInfo & { warnings: string[] }>;
   listModels(): Promise<ModelSummary[]>;
+  /** Every model, those made for the image's modality first, each saying why it does not fit when it does not. */
+  modelsFor(request: ModelsForRequest): Promise<ModelChoice[]>;
   segment(request: SegmentRequest): Promise<SegmentResult>;
   segmentBatch(request: BatchSegmentRequest): Promise<BatchSegmentResult>;
   evaluate(request: EvaluateRequest): Promise<MaskMetrics>;
@@ -390,7 +448,7 @@ export interface StudioApi {
   importModel(request: ImportModelRequest): Promise<ModelSummary>;
 
   /** Open an image file or DICOM folder as a case (its autosaved work comes with it). */
-  openCase(path: string): Promise<OpenedCase>;
+  openCase(request: OpenCaseRequest): Promise<OpenedCase>;
   /** Open files the page handed over (drop, picker): stored in the workspace, then opened. */
   openUploadedCase(files: UploadedFile[]): Promise<OpenedCase>;
   /** The bundled synthetic sample, so a first launch shows something real. */
@@ -401,6 +459,8 @@ export interface StudioApi {
   /** Crash-safe autosave of the labelmap + provenance into the case's workspace folder. */
   saveCase(request: SaveCaseRequest): Promise<CaseSummary>;
   exportMask(request: ExportMaskRequest): Promise<ExportMaskResult>;
+  /** Reads an existing mask onto a case's grid (refused when the grids differ), with its label names. */
+  loadMask(request: LoadMaskRequest): Promise<LoadedMask>;
 
   /** Marks a case ready for training (or not); its split is fixed the first time. */
   reviewCase(request: ReviewCaseRequest): Promise<CaseSummary>;
@@ -468,21 +528,23 @@ export type ValueKind = keyof ValueKinds;
 export const STUDIO_METHOD_ARGUMENTS = {
   imageInfo: ['readPath'],
   listModels: [],
-  segment: [{ input: 'readPath', model: 'modelRef', out: 'writePath', device: 'device?' }],
-  segmentBatch: [{ inputs: 'readPaths', model: 'modelRef', outDir: 'writePath', device: 'device?' }],
+  modelsFor: [{ caseId: 'caseId?', modality: 'text?' }],
+  segment: [{ input: 'readPath', model: 'modelRef', out: 'writePath', device: 'device?', allowOtherModality: 'flag?' }],
+  segmentBatch: [{ inputs: 'readPaths', model: 'modelRef', outDir: 'writePath', device: 'device?', allowOtherModality: 'flag?' }],
   evaluate: [{ pred: 'readPath', truth: 'readPath', label: 'labelValue?', truthLabel: 'labelValue?', voxelOrder: 'flag?' }],
   evaluateFolders: [{ pred: 'readPath', truth: 'readPath', label: 'labelValue?', truthLabel: 'labelValue?', voxelOrder: 'flag?' }],
   importModel: [{ file: 'readPath', manifest: 'manifest?' }],
-  openCase: ['readPath'],
+  openCase: [{ path: 'readPath', jobId: 'jobId?' }],
   openUploadedCase: ['files'],
   openSampleCase: [],
   recentCases: [],
-  segmentCase: [{ caseId: 'caseId', model: 'modelRef', device: 'device?', slices: 'slices?', jobId: 'jobId?' }],
+  segmentCase: [{ caseId: 'caseId', model: 'modelRef', device: 'device?', slices: 'slices?', jobId: 'jobId?', allowOtherModality: 'flag?' }],
   cancelJob: ['jobId'],
   saveCase: [{ caseId: 'caseId', labelmap: 'bytes', provenance: 'bytes', labels: 'labels', proposedBy: 'proposer?' }],
-  exportMask: [{ caseId: 'caseId', labelmap: 'bytes', out: 'writePath' }],
+  exportMask: [{ caseId: 'caseId', labelmap: 'bytes', out: 'writePath?', labels: 'labels?', besideSource: 'flag?', download: 'flag?' }],
+  loadMask: [{ caseId: 'caseId', mask: 'readPath', voxelOrder: 'flag?', save: 'flag?' }],
   reviewCase: [{ caseId: 'caseId', reviewed: 'flag', split: 'split?' }],
-  addCase: [{ input: 'readPath', mask: 'readPath', model: 'modelRef?', device: 'device?', reviewed: 'flag?', split: 'split?' }],
+  addCase: [{ input: 'readPath', mask: 'readPath', model: 'modelRef?', device: 'device?', reviewed: 'flag?', split: 'split?', allowOtherModality: 'flag?' }],
   startFinetune: [{ model: 'modelRef', epochs: 'epochs?', device: 'device?', learningRate: 'learningRate?', freezeBatchnorm: 'flag?', jobId: 'jobId?' }],
   finetuneJobs: [],
   modelVersions: ['modelRef'],

@@ -3,7 +3,9 @@
 // type, an optional field with the kind followed by '?'. A field added to a request without a
 // declaration, or declared with a kind of another type, is a compile error.
 
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+// Same keys too: a request of optional fields only is assignable both ways to any other such type
+// (the manifest draft), and would otherwise read as one.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? ([keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false) : false) : false;
 type KindsOf<Kinds, V> = { [K in keyof Kinds & string]: Same<Kinds[K], V> extends true ? K : never }[keyof Kinds & string];
 type FieldDeclaration<Kinds, T, K extends keyof T> =
   {} extends Pick<T, K> ? `${KindsOf<Kinds, Exclude<T[K], undefined>>}?` : KindsOf<Kinds, T[K]>;

@@ -44,3 +44,26 @@ export function sameGeometry(a: Geometry, b: Geometry, tolerance = 1e-5): boolea
   return pairs.every(([x, y]) => x.every((v, i) => Math.abs(v - y[i]) <= tolerance * Math.max(1, Math.abs(v))));
 }
 
+/**
+ * Whether two grids hold the same voxel centres, in any axis order or direction (a RAS-ordered
+ * NIfTI of an LPS DICOM series): then nearest-neighbour resampling between them is exact.
+ */
+export function sameVoxelCentres(a: Geometry, b: Geometry, tolerance = 1e-3): boolean {
+  const near = (x: number, y: number) => Math.abs(x - y) <= tolerance;
+  const origin = worldToIndex(a, indexToWorld(b, [0, 0, 0]));
+  const used = new Set<number>();
+  for (let c = 0; c < 3; c++) {
+    const unit: Vec3 = [0, 0, 0];
+    unit[c] = 1;
+    const p = worldToIndex(a, indexToWorld(b, unit));
+    const step = [p[0] - origin[0], p[1] - origin[1], p[2] - origin[2]];
+    // One step along b's axis c must be one step (either way) along exactly one of a's axes.
+    const axis = step.findIndex((s) => near(Math.abs(s), 1));
+    if (axis < 0 || used.has(axis) || step.some((s, i) => i !== axis && !near(s, 0)) || a.size[axis] !== b.size[c]) return false;
+    used.add(axis);
+    const start = origin[axis];
+    const end = start + step[axis] * (b.size[c] - 1);
+    if (!near(Math.min(start, end), 0) || !near(Math.max(start, end), a.size[axis] - 1)) return false;
+  }
+  return origin.every((o) => near(o, Math.round(o)));
+}

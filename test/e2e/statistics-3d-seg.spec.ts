@@ -122,7 +122,7 @@ test('a generated DICOM series is exported as a DICOM SEG that reads back voxel 
   await expect(page.getByTestId('label-count-1')).not.toHaveText('0');
   // What the page holds, as the workspace saved it: the SEG must give back exactly this.
   await expect(page.getByTestId('save-state')).toHaveText('All changes saved', { timeout: 15_000 });
-  const saved = (await createStudio({ workspace: join(E2E_HOME, 'workspace') }).openCase(seriesPath)).labelmap!;
+  const saved = (await createStudio({ workspace: join(E2E_HOME, 'workspace') }).openCase({ path: seriesPath })).labelmap!;
   expect(saved.reduce((n, v) => n + (v === 1 ? 1 : 0), 0)).toBe(Number(await page.getByTestId('label-count-1').textContent()));
 
   await page.getByTestId('export').click();

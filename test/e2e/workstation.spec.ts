@@ -213,10 +213,15 @@ test('autosaves, and the saved work comes back when the case is reopened', async
 
 test('exports a NIfTI mask that matches the edits voxel for voxel', async () => {
   await page.getByTestId('export').click();
-  await expect(page.getByTestId('export-path')).toHaveValue(join(E2E_DATA, 'phantom-mask.nii.gz'));
+  // Empty: the workspace's exports folder. A file in the data folder needs the explicit check.
+  await expect(page.getByTestId('export-path')).toHaveValue('');
   await page.getByTestId('export-path').fill(exportPath);
   await page.getByTestId('export-run').click();
+  await expect(page.getByText(/inside the folder of the case's source image/)).toBeVisible();
+  await page.getByTestId('export-beside-source').check();
+  await page.getByTestId('export-run').click();
   await expect(page.getByTestId('export-written')).toContainText(exportPath);
+  await expect(page.getByTestId('export-written')).toContainText('phantom-mask.labels.json');
   await page.screenshot({ path: `${SHOTS}/05-exported.png` });
   await page.getByTestId('export-dialog').getByRole('button', { name: 'Close' }).click();
 
@@ -242,6 +247,9 @@ test('exports a NIfTI mask that matches the edits voxel for voxel', async () => 
   expect(counts[1]).toBe(CUBE_VOXELS);
   expect(counts[2]).toBe(5 * SQUARE.voxels);
   expect(mismatches).toBe(0);
+  // The label names and colours travel with the mask.
+  const sidecar = JSON.parse(readFileSync(join(E2E_DATA, 'exported', 'phantom-mask.labels.json'), 'utf8'));
+  expect(sidecar.labels.find((l: { value: number }) => l.value === 1)).toMatchObject({ name: 'cube', color: '#00c8ff' });
 });
 
 test('opens uploads (an RGB photo in colour) and reports a bad file without losing the case', async () => {

@@ -37,7 +37,7 @@ beforeAll(async () => {
   symlinkSync(join(mode.root, 'own-study', 'inner'), join(mode.root, 'own-study', 'series'));
   // A case the CLI opened from a file outside the page's roots, in the same workspace.
   const cli = createStudio({ workspace: join(mode.home, 'workspace'), models: { user: join(mode.home, 'models') } });
-  cliCaseId = (await cli.openCase(join(mode.outside, 'secret.nii.gz'))).summary.id;
+  cliCaseId = (await cli.openCase({ path: join(mode.outside, 'secret.nii.gz') })).summary.id;
 });
 afterAll(async () => {
   await mode.server.close();
@@ -45,14 +45,14 @@ afterAll(async () => {
 });
 
 async function openedCase(path: string) {
-  const opened = await mode.call('openCase', [path]);
+  const opened = await mode.call('openCase', [{ path }]);
   expect(opened.error).toBeUndefined();
   return { id: opened.value.summary.id as string, labelmap: new Uint8Array(voxelCount(opened.value.image)) };
 }
 
 test('a symlink inside a root does not let the page read outside it', async () => {
   for (const path of [join(mode.root, 'link', 'secret.nii.gz'), join(mode.root, 'file-link.nii.gz')]) {
-    for (const [method, args] of [['openCase', [path]], ['imageInfo', [path]], ['evaluate', [{ pred: path, truth: join(mode.root, 'ct.nii.gz') }]]] as const) {
+    for (const [method, args] of [['openCase', [{ path }]], ['imageInfo', [path]], ['evaluate', [{ pred: path, truth: join(mode.root, 'ct.nii.gz') }]]] as const) {
       const answer = await mode.call(method, args as unknown as unknown[]);
       expect(answer.ok, `${method} ${path}`).toBe(false);
       expect(answer.error).toMatch(/which leads to .*outside.*outside the files this page may open/);
@@ -61,7 +61,7 @@ test('a symlink inside a root does not let the page read outside it', async () =
   // A folder whose entries are read by name may not hold a link out either.
   const batch = await mode.call('segmentBatch', [{ inputs: [join(mode.root, 'pngs')], model: 'unet-liver-ct', outDir: join(mode.root, 'masks') }]);
   expect(batch.error).toMatch(/links to a\.nii\.gz outside/);
-  expect((await mode.call('openCase', [join(mode.root, 'ct.nii.gz')])).ok).toBe(true);
+  expect((await mode.call('openCase', [{ path: join(mode.root, 'ct.nii.gz') }])).ok).toBe(true);
 });
 
 test('a DICOM folder read reads no slice outside the roots, however deep its link out lies', async () => {
@@ -92,7 +92,7 @@ test('a path sent as bytes is refused before the engine sees it', async () => {
   const answer = await mode.call('importModel', [{ file: bytes }]);
   expect(answer.status).toBe(400);
   expect(answer.error).toBe('importModel: "file" must be a file or folder path (a non-empty string), not a Uint8Array');
-  expect((await mode.call('openCase', [bytes as unknown as string])).status).toBe(400);
+  expect((await mode.call('openCase', [{ path: bytes as unknown as string }])).status).toBe(400);
 });
 
 test('cases opened elsewhere from files outside the roots are neither listed nor usable', async () => {
@@ -117,7 +117,7 @@ test('the app\'s own files are readable and never written', async () => {
   const before = digest(sampleFile);
   const sample = await mode.call('openSampleCase', []);
   const labelmap = new Uint8Array(voxelCount(sample.value.image));
-  expect((await mode.call('openCase', [sampleFile])).ok).toBe(true);
+  expect((await mode.call('openCase', [{ path: sampleFile }])).ok).toBe(true);
   for (const out of [sampleFile, join(appRoot(), 'resources', 'sample', 'new.nii.gz'), join(appRoot(), 'models', 'x.nii.gz')]) {
     const answer = await mode.call('exportMask', [{ caseId: sample.value.summary.id, labelmap, out }]);
     expect(answer.error, out).toMatch(/part of the app's own files or model store, which are never written/);
@@ -145,7 +145,7 @@ test('the CLI\'s engine refuses to overwrite a source too (no host involved)', a
   const studio = createStudio({ workspace: join(mode.home, 'workspace'), models: { user: join(mode.home, 'models') } });
   const source = join(mode.root, 'ct.nii.gz');
   const before = digest(source);
-  const opened = await studio.openCase(source);
+  const opened = await studio.openCase({ path: source });
   await expect(studio.exportMask({ caseId: opened.summary.id, labelmap: new Uint8Array(voxelCount(opened.image)), out: source }))
     .rejects.toThrow(/never written over a source image/);
   expect(digest(source)).toBe(before);

@@ -67,7 +67,7 @@ let caseId: string;
 beforeAll(async () => {
   if (!HAS_DCMTK) return;
   makeDicomSeries(series, spec);
-  const opened = await studio.openCase(series);
+  const opened = await studio.openCase({ path: series });
   caseId = opened.summary.id;
   const [nx, ny, nz] = opened.image.size;
   labelmap = new Uint8Array(nx * ny * nz);
@@ -121,7 +121,7 @@ describe.skipIf(!HAS_DCMTK)('DICOM SEG', () => {
   it('reads a SEG back onto its series with dcmqi: same voxels, names and colours; stats use the names', async () => {
     const out = join(home, 'back.dcm');
     await studio.exportDicomSeg({ caseId, labelmap, provenance, labels: LABELS, out });
-    const opened = await studio.openCase(series);
+    const opened = await studio.openCase({ path: series });
     // Onto a case that knows the labels: matched by name, so every value comes back.
     const back = await readDicomSegOnGrid(out, opened.image, LABELS);
     expect(back.labelmap).toEqual(labelmap);
@@ -142,12 +142,12 @@ describe.skipIf(!HAS_DCMTK)('DICOM SEG', () => {
     const result = await studio.segment({ input: series, model: 'bright', out });
     expect(result.out).toBe(out);
     if (HAS_DCIODVFY) expect(validatorErrors(out)).toEqual([]);
-    const opened = await studio.openCase(series);
+    const opened = await studio.openCase({ path: series });
     const back = await readDicomSegOnGrid(out, opened.image, []);
     expect(back.labels.map((l) => l.name)).toEqual(['bright']);
     expect(back.labelmap.filter((v) => v === 1).length).toBe(result.labels.bright);
     await writeImage(join(home, 'vol.nii.gz'), { ...opened.image, data: opened.image.data });
-    const nifti = await studio.openCase(join(home, 'vol.nii.gz'));
+    const nifti = await studio.openCase({ path: join(home, 'vol.nii.gz') });
     await expect(studio.exportDicomSeg({ caseId: nifti.summary.id, labelmap, provenance, labels: LABELS, out: join(home, 'x.dcm') }))
       .rejects.toThrow(/needs a case opened from DICOM/);
     await expect(studio.exportDicomSeg({ caseId, labelmap: new Uint8Array(labelmap.length), provenance, labels: LABELS, out: join(home, 'y.dcm') }))

@@ -21,7 +21,7 @@ test('AI-clicks voxels count as corrections in the fine-tune dataset, like hand 
   for (const name of ['a', 'b']) {
     const file = join(home, `${name}.nii.gz`);
     await writeImage(file, obliqueVolume({ size }));
-    const { summary } = await studio.openCase(file);
+    const { summary } = await studio.openCase({ path: file });
     const labelmap = new Uint8Array(plane * 4).fill(1, 0, plane * 4);
     // Slice 0 corrected by hand, slice 1 with AI clicks, slice 2 as the model proposed, slice 3 untouched.
     const provenance = new Uint8Array(plane * 4);

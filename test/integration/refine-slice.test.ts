@@ -28,7 +28,7 @@ const count = (mask: Uint8Array, value: number) => mask.reduce((n, v) => n + (v 
 test('a positive click adds a disk around it, a negative one removes, the previous mask is kept', async () => {
   const file = join(home, 'photo.png');
   await writeImage(file, photo(80, 60, 3));
-  const { summary } = await studio.openCase(file);
+  const { summary } = await studio.openCase({ path: file });
   const first = await studio.refineSlice({ caseId: summary.id, model: 'click-test', k: 0, clicks: [{ i: 20, j: 30, positive: true }] });
   expect(first.model).toBe('click-test@1.0.0');
   expect(first.mask.length).toBe(80 * 60);
@@ -53,7 +53,7 @@ test('a positive click adds a disk around it, a negative one removes, the previo
 test('another label is never overwritten, and the label edited can be any value', async () => {
   const file = join(home, 'photo2.png');
   await writeImage(file, photo(40, 40, 3));
-  const { summary } = await studio.openCase(file);
+  const { summary } = await studio.openCase({ path: file });
   const mask = new Uint8Array(1600);
   mask[20 * 40 + 20] = 2;
   const out = await studio.refineSlice({ caseId: summary.id, model: 'click-test', k: 0, clicks: [{ i: 20, j: 20, positive: true }], mask, label: 3 });
@@ -65,7 +65,7 @@ test('another label is never overwritten, and the label edited can be any value'
 test('any slice of a volume, on a grey-value image', async () => {
   const file = join(home, 'volume.nii.gz');
   await writeImage(file, obliqueVolume({ size: [30, 20, 5] }));
-  const { summary } = await studio.openCase(file);
+  const { summary } = await studio.openCase({ path: file });
   const out = await studio.refineSlice({ caseId: summary.id, model: 'click-grey', k: 3, clicks: [{ i: 10, j: 12, positive: true }] });
   expect(out.mask.length).toBe(600);
   expect(out.mask[12 * 30 + 10]).toBe(1);
@@ -77,7 +77,7 @@ test('2.5D models get the neighbouring slices, clamped at the ends', async () =>
   for (let j = 8; j < 16; j++) volume.data.fill(255, 2 * 1024 + j * 32 + 8, 2 * 1024 + j * 32 + 16); // a square on slice 2
   const file = join(home, 'context.nii.gz');
   await writeImage(file, volume);
-  const { summary } = await studio.openCase(file);
+  const { summary } = await studio.openCase({ path: file });
   const at = (k: number) => studio.refineSlice({ caseId: summary.id, model: 'click-next', k, clicks: [{ i: 1, j: 1, positive: true }] });
   expect(count((await at(1)).mask, 1)).toBe(64);   // slice 2 is slice 1's next
   expect(count((await at(2)).mask, 1)).toBe(64);   // the last slice is its own next
@@ -87,7 +87,7 @@ test('2.5D models get the neighbouring slices, clamped at the ends', async () =>
 test('requests a user can get wrong are refused with what to do', async () => {
   const file = join(home, 'photo3.png');
   await writeImage(file, photo(20, 10, 3));
-  const { summary } = await studio.openCase(file);
+  const { summary } = await studio.openCase({ path: file });
   const base = { caseId: summary.id, model: 'click-test', k: 0, clicks: [{ i: 1, j: 1, positive: true }] };
   await expect(studio.refineSlice({ ...base, model: 'plain' })).rejects.toThrow(/not a click-guided model/);
   await expect(studio.refineSlice({ ...base, k: 1 })).rejects.toThrow(/slices 0–0/);

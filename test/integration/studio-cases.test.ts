@@ -47,7 +47,7 @@ test('export writes the labelmap on the image grid, verified by reading it back'
   mkdirSync(join(home, 'export'));
   const out = join(home, 'export', 'mask.nii.gz');
   const { written } = await studio.exportMask({ caseId: opened.summary.id, labelmap, out });
-  expect(written).toEqual([out]);
+  expect(written).toEqual([out, join(home, 'export', 'mask.labels.json')]);
   const back = await readImage(out);
   expect(sameGeometry(back, opened.image)).toBe(true);
   expect(Array.from(back.data)).toEqual(Array.from(labelmap));
@@ -62,7 +62,7 @@ test('dropped files open as a case; a 2D case exports PNG beside NIfTI', async (
   expect(opened.image.components).toBe(3);
   const labelmap = new Uint8Array(40 * 30).fill(1, 0, 300);
   const { written } = await studio.exportMask({ caseId: opened.summary.id, labelmap, out: join(home, 'polyp-mask.nii.gz') });
-  expect(written).toEqual([join(home, 'polyp-mask.nii.gz'), join(home, 'polyp-mask.png')]);
+  expect(written).toEqual([join(home, 'polyp-mask.nii.gz'), join(home, 'polyp-mask.png'), join(home, 'polyp-mask.labels.json')]);
   expect(Array.from((await readImage(written[1])).data)).toEqual(Array.from(labelmap));
 });
 

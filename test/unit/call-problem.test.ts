@@ -17,8 +17,8 @@ test('unknown methods, wrong counts and wrong shapes are refused with what was e
   expect(callProblem('__proto__', [])).toBe('no such method: __proto__');
   expect(callProblem('imageInfo', [])).toBe('imageInfo takes 1 argument(s), got 0');
   expect(callProblem('imageInfo', [{ path: '/x' }])).toBe('argument 1 of imageInfo must be a file or folder path (a non-empty string), not an object');
-  expect(callProblem('segment', ['/x'])).toBe('argument 1 of segment must be a request {input, model, out, device?}, not the string "/x"');
-  expect(callProblem('segment', [{ input: '/x', model: 'm', out: '/y', outt: '/z' }])).toBe('argument 1 of segment has unexpected field(s) outt; a request is {input, model, out, device?}');
+  expect(callProblem('segment', ['/x'])).toBe('argument 1 of segment must be a request {input, model, out, device?, allowOtherModality?}, not the string "/x"');
+  expect(callProblem('segment', [{ input: '/x', model: 'm', out: '/y', outt: '/z' }])).toBe('argument 1 of segment has unexpected field(s) outt; a request is {input, model, out, device?, allowOtherModality?}');
   expect(callProblem('segment', [{ model: 'm', out: '/y' }])).toBe('segment: "input" is missing (a file or folder path (a non-empty string))');
   expect(callProblem('importModel', [{ file: new Uint8Array([47, 101, 116, 99]) }])).toBe('importModel: "file" must be a file or folder path (a non-empty string), not a Uint8Array');
   expect(callProblem('openUploadedCase', [[{ name: 'a.png', bytes: 'not bytes' }]])).toBe('argument 1 of openUploadedCase must be a list of files {name, bytes}: file 1 is not {name, bytes}');

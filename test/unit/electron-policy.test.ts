@@ -150,13 +150,13 @@ test('the page may name only what the user picked, the workspace and the model s
   bindHostDialogs(ipc.registry, dialogs, grants, own);
 
   // Before any dialog, a path the page types or makes up is refused.
-  await expect(guarded.openCase(join(images, 'ct.nii.gz'))).rejects.toThrow(/Choose it with Open/);
+  await expect(guarded.openCase({ path: join(images, 'ct.nii.gz') })).rejects.toThrow(/Choose it with Open/);
   await expect(guarded.exportMask({ caseId: 'c', labelmap: new Uint8Array(1), out: join(images, 'ct-mask.nii.gz') })).rejects.toThrow(/Export dialog/);
   expect(await ipc.invoke('host:pickExportTarget', 'https://evil.example/', '/tmp/x.nii.gz')).toMatchObject({ ok: false });
 
   expect(await ipc.invoke('host:pickImage', APP_PAGE_URL, 'file')).toEqual({ ok: true, value: join(images, 'ct.nii.gz') });
-  expect(await guarded.openCase(join(images, 'ct.nii.gz'))).toBe('openCase');
-  await expect(guarded.openCase(join(images, 'mr.nii.gz'))).rejects.toThrow(/outside the files this page may open/);
+  expect(await guarded.openCase({ path: join(images, 'ct.nii.gz') })).toBe('openCase');
+  await expect(guarded.openCase({ path: join(images, 'mr.nii.gz') })).rejects.toThrow(/outside the files this page may open/);
   await expect(guarded.imageInfo(join(images, 'link'))).rejects.toThrow(/outside/);
   expect(await ipc.invoke('host:pickExportTarget', APP_PAGE_URL, join(images, 'suggested.nii.gz'))).toEqual({ ok: true, value: join(images, 'ct-mask.nii.gz') });
   expect(await guarded.exportMask({ caseId: 'c', labelmap: new Uint8Array(1), out: join(images, 'ct-mask.nii.gz') })).toBe('exportMask');

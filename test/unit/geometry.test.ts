@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { geometryDifference, indexToWorld, sameGeometry, worldToIndex } from '../../src/shared/geometry';
+import { geometryDifference, indexToWorld, sameGeometry, sameVoxelCentres, worldToIndex } from '../../src/shared/geometry';
 import type { Geometry } from '../../src/shared/image';
 
 // A rotation of 30° about z with anisotropic spacing and an offset origin.
@@ -36,4 +36,18 @@ describe('geometry', () => {
     expect(geometryDifference(oblique, { ...oblique, size: [1, 1, 1] })).toBe(Infinity);
     expect(geometryDifference(oblique, { ...oblique, origin: [-100, 50.25, 12.5] })).toBeCloseTo(0.25);
   });
+});
+
+test('sameVoxelCentres: the same lattice in another axis order or direction, and nothing else', () => {
+  const lps = { size: [4, 3, 2] as [number, number, number], spacing: [0.5, 0.7, 2] as [number, number, number], origin: [10, 20, 30] as [number, number, number], direction: [1, 0, 0, 0, 1, 0, 0, 0, 1] };
+  // i and j flipped (a RAS-ordered copy): the first voxel is lps's last along i and j.
+  const ras = { ...lps, origin: [11.5, 21.4, 30] as [number, number, number], direction: [-1, 0, 0, 0, -1, 0, 0, 0, 1] };
+  // i and j swapped.
+  const swapped = { size: [3, 4, 2] as [number, number, number], spacing: [0.7, 0.5, 2] as [number, number, number], origin: lps.origin, direction: [0, 1, 0, 1, 0, 0, 0, 0, 1] };
+  expect(sameVoxelCentres(lps, ras)).toBe(true);
+  expect(sameVoxelCentres(ras, lps)).toBe(true);
+  expect(sameVoxelCentres(lps, swapped)).toBe(true);
+  expect(sameVoxelCentres(lps, { ...lps, origin: [10.25, 20, 30] })).toBe(false); // half a voxel off
+  expect(sameVoxelCentres(lps, { ...lps, spacing: [0.5, 0.7, 1] })).toBe(false);
+  expect(sameVoxelCentres(lps, { ...ras, origin: [11, 21.4, 30] })).toBe(false); // flipped but not covering the same voxels
 });

@@ -32,11 +32,11 @@ beforeAll(() => {
 });
 
 test('paths under a root pass, as their real paths; others are refused before reaching the engine', async () => {
-  await expect(guarded.openCase(join(data, 'alias.nii.gz'))).resolves.toBe('openCase');
-  expect(seen.at(-1)).toEqual(['openCase', [join(data, 'ct.nii.gz')]]);
+  await expect(guarded.openCase({ path: join(data, 'alias.nii.gz') })).resolves.toBe('openCase');
+  expect(seen.at(-1)).toEqual(['openCase', [{ path: join(data, 'ct.nii.gz') }]]);
   const before = seen.length;
   for (const path of ['/etc/passwd', join(data, '..', 'outside', 'x'), join(data, 'out-link', 'x.nii.gz'), `${data}X/a.png`]) {
-    await expect(guarded.openCase(path), path).rejects.toThrow(/outside the files this page may open. Allow it./);
+    await expect(guarded.openCase({ path }), path).rejects.toThrow(/outside the files this page may open. Allow it./);
   }
   await expect(guarded.segmentBatch({ inputs: [join(data, 'ct.nii.gz'), join(outside, 'b.png')], model: 'm', outDir: join(data, 'o') })).rejects.toThrow(/b\.png/);
   await expect(guarded.exportMask({ caseId: 'inside', labelmap: new Uint8Array(1), out: join(data, 'out-link', 'm.nii.gz') })).rejects.toThrow(/leads to .*outside the folders this page may write to/);

@@ -3,6 +3,7 @@ import { mkdir, readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { BatchSegmentResult } from '../../shared/api';
 import type { LabelDefinition } from '../../shared/manifest';
+import type { VolumeImage } from '../../shared/image';
 import { UserError } from '../../shared/errors';
 import { readImage, writeLabelmap, readFormatOf, describeReadFormats } from '../io';
 import { countLabels } from '../../shared/mask-algorithms';
@@ -28,9 +29,15 @@ export function maskNameFor(input: string, is2d: boolean): string {
   return `${name}${is2d ? '.png' : '.nii.gz'}`;
 }
 
-/** `protect` refuses (throws for) a mask path that must not be written, before it is. */
+/** Each image is `check`ed before it is segmented (a model of another modality is refused), each mask
+ * target `protect`ed before it is written (a source image is never replaced): both throw to refuse. */
+export interface SegmentFilesGuards {
+  check?: (image: VolumeImage) => void;
+  protect?: (target: string) => Promise<void>;
+}
+
 export async function segmentFiles(model: SegmentationModel, modelId: string, labels: LabelDefinition[], inputs: string[], outDir: string,
-  protect: (target: string) => Promise<void> = async () => {}): Promise<BatchSegmentResult> {
+  { check = () => {}, protect = async () => {} }: SegmentFilesGuards = {}): Promise<BatchSegmentResult> {
   const files = await expandInputs(inputs);
   await mkdir(outDir, { recursive: true });
   const names = new Set<string>();
@@ -38,6 +45,7 @@ export async function segmentFiles(model: SegmentationModel, modelId: string, la
   const start = performance.now();
   for (const input of files) {
     const image = await readImage(input);
+    check(image);
     const name = maskNameFor(input, image.size[2] === 1);
     if (names.has(name)) throw new UserError(`Two inputs would write the same mask ${name}: rename one of them.`);
     names.add(name);

@@ -12,7 +12,7 @@ import { isDicomSeg, readDicomSegOnGrid } from '../dicom-seg/seg-read';
 /** Masks saved as JPEG (as some datasets do) are not exact labels: any value ≥ 128 counts as foreground. */
 const JPEG_MASK_THRESHOLD = 128;
 
-async function readMask(path: string) {
+export async function readMask(path: string) {
   const image = await readImage(path);
   if (image.components !== 1) {
     // Greyscale masks saved as RGB: take the first channel.
@@ -23,7 +23,7 @@ async function readMask(path: string) {
   return image;
 }
 
-function binarisedIfJpeg(path: string, data: ArrayLike<number>): ArrayLike<number> {
+export function binarisedIfJpeg(path: string, data: ArrayLike<number>): ArrayLike<number> {
   if (readFormatOf(path)?.format !== 'jpeg') return data;
   return Uint8Array.from(data as ArrayLike<number>, (v) => (v >= JPEG_MASK_THRESHOLD ? 1 : 0));
 }

@@ -14,7 +14,7 @@ import { CASE_FORMAT, saveRequestProblem, summaryOf, type CaseRecord } from './c
 import { CaseFolder, RECORD_FILE } from './case-folder';
 import { KeyedLock } from './keyed-lock';
 import { WorkDamage, type Work } from './work-file';
-import { readOnlyReason, workspaceWriteError } from './write-errors';
+import { readOnlyReason, writeError } from './write-errors';
 
 export type { CaseRecord } from './case-record';
 export type SavedWork = Work;
@@ -41,6 +41,11 @@ export class CaseStore {
   private readonly lock = new KeyedLock();
 
   constructor(readonly root: string) {}
+
+  /** How messages name the workspace. */
+  private get where(): string {
+    return `the workspace ${this.root}`;
+  }
 
   static caseId(source: string): string {
     return createHash('sha256').update(resolve(source)).digest('hex').slice(0, 16);
@@ -69,7 +74,7 @@ export class CaseStore {
       await folder.writeRecord(record);
       await folder.removeLegacyWork();
     } catch (e) {
-      if (!readOnlyReason(e, this.root)) throw e;
+      if (!readOnlyReason(e, this.where)) throw e;
       warnings.push('This case was saved by an earlier version; its labelmap will be brought over when the workspace can be written.');
     }
     return record;
@@ -92,7 +97,7 @@ export class CaseStore {
     try {
       return `set aside as ${await folder.setAside(file)}`;
     } catch (e) {
-      if (!readOnlyReason(e, this.root)) throw e;
+      if (!readOnlyReason(e, this.where)) throw e;
       return 'left where it is (the workspace cannot be written)';
     }
   }
@@ -130,7 +135,7 @@ export class CaseStore {
         await folder.writeRecord(record);
         for (const stray of await folder.strayWorkFiles(record.work)) await folder.removeWork(stray);
       } catch (e) {
-        readOnly = readOnlyReason(e, this.root);
+        readOnly = readOnlyReason(e, this.where);
         if (!readOnly) throw e;
         warnings.push(`Saving is off: ${readOnly}.`);
       }
@@ -161,7 +166,7 @@ export class CaseStore {
         `the labelmap itself is restored. The damaged file was ${await this.setAside(folder, file)}.`);
       const savedAt = new Date().toISOString();
       const meta = { size: record.geometry.size, labels: record.labels, proposedBy: record.proposedBy, savedAt };
-      const work = await folder.writeWork(decoded, meta).catch((e) => { if (readOnlyReason(e, this.root)) return null; throw e; });
+      const work = await folder.writeWork(decoded, meta).catch((e) => { if (readOnlyReason(e, this.where)) return null; throw e; });
       return { work: plainWork(decoded), record: work ? { ...record, work, savedAt } : record };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
@@ -208,7 +213,7 @@ export class CaseStore {
         return summaryOf(updated);
       } catch (e) {
         if (work && work !== record.work) await folder.removeWork(work);
-        throw workspaceWriteError(e, this.root, what);
+        throw writeError(e, this.where, what);
       }
     });
   }
@@ -233,7 +238,7 @@ export class CaseStore {
       try {
         await folder.writeRecord(updated);
       } catch (e) {
-        throw workspaceWriteError(e, this.root, `mark ${record.name} as ${reviewed ? 'reviewed' : 'not reviewed'}`);
+        throw writeError(e, this.where, `mark ${record.name} as ${reviewed ? 'reviewed' : 'not reviewed'}`);
       }
       return summaryOf(updated);
     }));

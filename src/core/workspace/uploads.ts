@@ -7,7 +7,7 @@ import { dirname, join, resolve, sep } from 'node:path';
 import type { UploadedFile } from '../../shared/api';
 import { UserError } from '../../shared/errors';
 import { makeFolder, writeFileAtomic } from './atomic-file';
-import { workspaceWriteError } from './write-errors';
+import { writeError } from './write-errors';
 
 /** Stores `files` under <workspace>/uploads/<hash>/, opens the result with `open`, and cleans up if that fails. */
 export async function openUpload<T>(workspace: string, files: UploadedFile[], open: (path: string) => Promise<T>): Promise<T> {
@@ -31,7 +31,7 @@ export async function openUpload<T>(workspace: string, files: UploadedFile[], op
     return await open(openedPath(folder, files));
   } catch (e) {
     if (!existed) await rm(folder, { recursive: true, force: true });
-    throw workspaceWriteError(e, workspace, 'store the dropped files');
+    throw writeError(e, `the workspace ${workspace}`, 'store the dropped files');
   }
 }
 

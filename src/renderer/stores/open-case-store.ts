@@ -14,7 +14,7 @@ import { keepLargestComponent, Labelmap, LabelmapHistory, removeSmallIslands, ty
 import { useNoticeStore } from './notice-store';
 import { useToolStore } from './tool-store';
 import { useViewStore } from './view-store';
-import { nextLabelColor } from '../viewer/label-colors';
+import { nextLabelColor } from '../../shared/labels';
 
 export type SaveState = 'saved' | 'unsaved' | 'saving' | 'error';
 
@@ -162,7 +162,7 @@ export const useOpenCaseStore = defineStore('openCase', () => {
     }
   }
 
-  const openPath = (path: string) => openWith(path, () => studio().openCase(path));
+  const openPath = (path: string) => openWith(path, () => studio().openCase({ path }));
   const openSample = () => openWith('the sample case', () => studio().openSampleCase());
   const openUploaded = (files: UploadedFile[]) =>
     openWith(files.length === 1 ? files[0].name : `${files.length} files`, () => studio().openUploadedCase(files));
@@ -276,11 +276,12 @@ export const useOpenCaseStore = defineStore('openCase', () => {
     }
   }
 
-  async function exportMask(out: string): Promise<ExportMaskResult | null> {
+  /** Exports with the label names and colours; no `out`: the workspace's exports folder. */
+  async function exportMask(out?: string, besideSource = false): Promise<ExportMaskResult | null> {
     const lm = labelmap.value, s = summary.value;
     if (!lm || !s || local.value) return null;
     try {
-      return await studio().exportMask({ caseId: s.id, labelmap: lm.labels, out });
+      return await studio().exportMask({ caseId: s.id, labelmap: lm.labels, out, besideSource, labels: labels.value.map((l) => ({ ...l })) });
     } catch (e) {
       notices.error(e, 'Export failed');
       return null;
