@@ -16,13 +16,14 @@ const READABLE: Record<string, string> = { CT: 'CT', MR: 'MR', ENDOSCOPY: 'an en
 const readable = (modality: string) => READABLE[modality] ?? modality;
 
 /**
- * The image's modality in manifest terms (CT, MR, ENDOSCOPY, …), or null when neither the file
- * nor the voxels tell (a NIfTI of unknown origin, a photo).
+ * The image's modality in manifest terms (CT, MR, ENDOSCOPY, …): from DICOM, CT for voxels in
+ * Hounsfield units, PHOTO for an 8-bit picture; null when nothing tells (a NIfTI of unknown origin).
  */
 export function imageModality(image: Pick<VolumeImage, 'modality' | 'data' | 'components'>): string | null {
   const code = image.modality.trim().toUpperCase();
   if (!UNSPECIFIC.has(code)) return DICOM_NAMES[code] ?? code;
-  return image.components === 1 && looksLikeHounsfield(image.data) ? 'CT' : null;
+  if (image.components === 1 && looksLikeHounsfield(image.data)) return 'CT';
+  return code === 'OT' && image.data instanceof Uint8Array ? 'PHOTO' : null;
 }
 
 /** A modality the user typed (CT, mr, Endoscopy) in the same terms. */
@@ -36,14 +37,17 @@ function modelModality(manifest: ModelManifest): string | null {
   return namedModality(manifest.modality.trim().split(/[\s(,;/]+/)[0] ?? '');
 }
 
-/** Why `manifest`'s model does not fit an image of `modality` (null: unknown), or null when it does. */
+/**
+ * Why `manifest`'s model does not fit an image of `modality`, or null when it does or nothing is
+ * known (a NIfTI cropped to soft tissue holds no air to tell Hounsfield units by: never refused).
+ */
 export function modalityMismatch(manifest: ModelManifest, modality: string | null): string | null {
-  // A model that windows Hounsfield units needs CT values, whatever else is known.
-  if (manifest.preprocessing.window && modality !== 'CT') {
-    return `${manifest.name} is made for CT (it windows Hounsfield units), and this image ${modality ? `is ${readable(modality)}` : 'does not hold Hounsfield units'}`;
-  }
+  if (modality === null) return null;
+  // A model that windows Hounsfield units needs CT values.
+  if (manifest.preprocessing.window && modality !== 'CT') return `${manifest.name} is made for CT (it windows Hounsfield units), and this image is ${readable(modality)}`;
   const wanted = modelModality(manifest);
-  if (wanted && modality && wanted !== modality) return `${manifest.name} is made for ${manifest.modality}, and this image is ${readable(modality)}`;
+  // A photo can be any picture (the lung models were trained on PNG slices): only the window tells.
+  if (wanted && modality !== 'PHOTO' && wanted !== modality) return `${manifest.name} is made for ${manifest.modality}, and this image is ${readable(modality)}`;
   return null;
 }
 

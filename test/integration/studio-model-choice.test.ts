@@ -20,6 +20,7 @@ const studio = createStudio({ workspace: join(home, 'workspace'), models: { user
 const grid = { size: [24, 20, 4] as [number, number, number], spacing: [1, 1, 2] as [number, number, number], origin: [0, 0, 0] as [number, number, number], direction: [1, 0, 0, 0, 1, 0, 0, 0, 1] };
 const mrLike = join(home, 'mr.nii.gz');
 const ct = join(home, 'ct.nii.gz');
+const photo = join(home, 'photo.png');
 
 beforeAll(async () => {
   mkdirSync(models);
@@ -29,14 +30,18 @@ beforeAll(async () => {
   const volume = (data: Int16Array): VolumeImage => ({ ...grid, components: 1, pixelType: 'int16', data, modality: 'unknown' });
   await writeImage(mrLike, volume(new Int16Array(24 * 20 * 4).map((_, n) => 100 + (n % 600))));
   await writeImage(ct, volume(new Int16Array(24 * 20 * 4).map((_, n) => (n % 3 ? -1000 : 400))));
+  await writeImage(photo, { ...grid, size: [24, 20, 1], components: 1, pixelType: 'uint8', data: new Uint8Array(24 * 20).fill(90), modality: 'OT' });
 });
 
-test('a CT model on an image without Hounsfield units is refused, saying why, unless allowed', async () => {
-  const opened = await studio.openCase({ path: mrLike });
+test('a CT model on a photo is refused, saying why, unless allowed; an image of unknown kind is not refused', async () => {
+  const opened = await studio.openCase({ path: photo });
   await expect(studio.segmentCase({ caseId: opened.summary.id, model: 'liver-ct' }))
-    .rejects.toThrow(/^Not run: Liver \(CT\) is made for CT \(it windows Hounsfield units\), and this image does not hold Hounsfield units.*allowOtherModality/);
+    .rejects.toThrow(/^Not run: Liver \(CT\) is made for CT \(it windows Hounsfield units\), and this image is a photo.*allowOtherModality/);
   const forced = await studio.segmentCase({ caseId: opened.summary.id, model: 'liver-ct', allowOtherModality: true });
-  expect(forced.slices).toBe(4);
+  expect(forced.slices).toBe(1);
+  // A NIfTI says nothing of its modality, and these voxels do not tell either: nothing to refuse on.
+  const unknown = await studio.openCase({ path: mrLike });
+  expect((await studio.segmentCase({ caseId: unknown.summary.id, model: 'liver-ct' })).slices).toBe(4);
   const onCt = await studio.openCase({ path: ct });
   expect((await studio.segmentCase({ caseId: onCt.summary.id, model: 'liver-ct' })).slices).toBe(4);
   expect((await studio.modelsFor({ caseId: onCt.summary.id })).map((m) => [m.id, m.mismatch === null])).toEqual([['liver-ct', true], ['prostate-mr', false]]);

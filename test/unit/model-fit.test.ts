@@ -13,16 +13,17 @@ test('the image modality comes from the file, else from Hounsfield-looking voxel
   expect(imageModality({ modality: 'ES', data: new Uint8Array(3), components: 3 })).toBe('ENDOSCOPY');
   expect(imageModality({ modality: 'unknown', data: hu, components: 1 })).toBe('CT');
   expect(imageModality({ modality: 'unknown', data: new Int16Array(100).fill(400), components: 1 })).toBeNull();
-  expect(imageModality({ modality: 'OT', data: new Uint8Array(30), components: 3 })).toBeNull();
+  expect(imageModality({ modality: 'OT', data: new Uint8Array(30), components: 3 })).toBe('PHOTO');
   expect(namedModality('mr')).toBe('MR');
 });
 
 test('a model made for another modality does not fit, and says why', () => {
   expect(modalityMismatch(liver, 'CT')).toBeNull();
   expect(modalityMismatch(liver, 'MR')).toMatch(/Liver CT is made for CT \(it windows Hounsfield units\), and this image is MR/);
-  expect(modalityMismatch(liver, null)).toMatch(/does not hold Hounsfield units/);
+  expect(modalityMismatch(liver, 'PHOTO')).toMatch(/windows Hounsfield units\), and this image is a photo/);
+  expect(modalityMismatch(liver, null)).toBeNull(); // nothing known: never refused
   expect(modalityMismatch(lung, 'MR')).toMatch(/made for CT \(8-bit windowed slices\), and this image is MR/);
-  expect(modalityMismatch(lung, null)).toBeNull(); // its training data were PNG slices
+  expect(modalityMismatch(lung, 'PHOTO')).toBeNull(); // its training data were PNG slices
   expect(modalityMismatch(polyp, 'CT')).toMatch(/made for endoscopy/);
   expect(modalityMismatch(polyp, 'ENDOSCOPY')).toBeNull();
 });

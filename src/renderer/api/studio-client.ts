@@ -29,7 +29,9 @@ function httpStudio(token: string): StudioApi {
     const response = await fetch(`/api/${method}`, {
       method: 'POST',
       headers: { 'content-type': 'application/octet-stream', 'x-medseg-token': token },
-      body: encodeEnvelope(args),
+      // As a Blob: Chromium's DevTools protocol copies ArrayBuffer bodies into its request events,
+      // and an autosave of a real-size CT (84 MB) then breaks an attached debugger or Playwright.
+      body: new Blob([encodeEnvelope(args)]),
     });
     const reply = decodeEnvelope<{ ok: boolean; value?: unknown; error?: string }>(new Uint8Array(await response.arrayBuffer()));
     if (!reply.ok) throw new Error(reply.error);
