@@ -17,7 +17,8 @@ import { maskStatistics } from './statistics/mask-statistics';
 import { writeDicomSeg } from './dicom-seg/seg-export';
 import type { PythonRuntime } from './training/python-runtime';
 import { CancellableJobs } from './cancellable-jobs';
-import { imageModality, modelChoices, namedModality } from './model-fit';
+import { modelChoices } from './model-fit';
+import { imageFamily, modelFamily } from '../shared/model-match';
 import { segmentBatch, segmentCase, segmentFile, type SegmentContext } from './segment-requests';
 import { CaseStore } from './workspace/case-store';
 import { OpenImages, openCase, type CaseOpeningContext } from './workspace/case-opening';
@@ -67,7 +68,8 @@ export function createStudio(options: StudioOptions = {}): StudioApi {
 
     listModels: () => listModels(folders),
     async modelsFor({ caseId, modality }) {
-      const of = caseId ? imageModality(await images.get(caseId)) : namedModality(modality ?? '');
+      // A typed modality (CT, MR, endoscopy) reads like a manifest's.
+      const of = caseId ? imageFamily(await images.get(caseId)) : modelFamily(modality ?? '');
       return modelChoices(await listModels(folders), of);
     },
     segment: (request) => segmentFile(segmenting, request),

@@ -54,3 +54,11 @@ export interface ReadProgress {
   done: number;
   total: number;
 }
+
+/**
+ * A 2D picture rather than a patient slice: one slice, and colour or no modality. A single CT or
+ * MR slice keeps its patient geometry (and letters).
+ */
+export function isPicture(image: { size: readonly number[]; components: number; modality: string }): boolean {
+  return image.size[2] === 1 && (image.components > 1 || ['OT', 'XC', 'ES', ''].includes(image.modality.toUpperCase()));
+}

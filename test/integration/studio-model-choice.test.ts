@@ -36,7 +36,7 @@ beforeAll(async () => {
 test('a CT model on a photo is refused, saying why, unless allowed; an image of unknown kind is not refused', async () => {
   const opened = await studio.openCase({ path: photo });
   await expect(studio.segmentCase({ caseId: opened.summary.id, model: 'liver-ct' }))
-    .rejects.toThrow(/^Not run: Liver \(CT\) is made for CT \(it windows Hounsfield units\), and this image is a photo.*allowOtherModality/);
+    .rejects.toThrow(/^Not run: Liver \(CT\) was trained on CT images, and this image is a 2D picture .*allowOtherModality/);
   const forced = await studio.segmentCase({ caseId: opened.summary.id, model: 'liver-ct', allowOtherModality: true });
   expect(forced.slices).toBe(1);
   // A NIfTI says nothing of its modality, and these voxels do not tell either: nothing to refuse on.
@@ -55,7 +55,7 @@ test.skipIf(!HAS_DCMTK)('an MR DICOM series refuses the CT model from the CLI un
     { encoding: 'utf8', timeout: 120_000, env: { ...process.env, MEDSEG_HOME: home } });
   const refused = medseg('segment', series, '--model', 'liver-ct', '--out', join(home, 'refused.nii.gz'));
   expect(refused.status).toBe(1);
-  expect(refused.stderr).toMatch(/^medseg: Not run: Liver \(CT\) is made for CT .*this image is MR\. Models made for it: [^.]*prostate-mr.*--any-modality/);
+  expect(refused.stderr).toMatch(/^medseg: Not run: Liver \(CT\) was trained on CT images, and this image is MR\. .*Models that fit it: [^.]*prostate-mr.*--any-modality/);
   expect(existsSync(join(home, 'refused.nii.gz'))).toBe(false);
   const forced = medseg('segment', series, '--model', 'liver-ct', '--out', join(home, 'forced.nii.gz'), '--any-modality');
   expect(forced.status).toBe(0);

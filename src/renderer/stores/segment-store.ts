@@ -6,7 +6,7 @@ import { computed, ref, watch } from 'vue';
 import type { Device, ModelSummary, StudioEvent } from '../../shared/api';
 import { recall, remember } from '../api/local-memory';
 import { studio } from '../api/studio-client';
-import { imageFamily, modelMismatch, modelsFor, type ModalityFamily } from '../viewer/model-match';
+import { imageFamily, modelMismatch, modelsFor, type ModalityFamily } from '../../shared/model-match';
 import { messageOf, useNoticeStore } from './notice-store';
 import { useOpenCaseStore } from './open-case-store';
 import { useViewStore } from './view-store';
@@ -122,6 +122,8 @@ export const useSegmentStore = defineStore('segment', () => {
     try {
       const result = await studio().segmentCase({
         caseId: summary.id, model: model.id, device: device.value, jobId,
+        // The user answered the question about another modality: the engine would refuse otherwise.
+        allowOtherModality: mismatch !== null,
         ...(scope === 'slice' ? { slices: k } : {}),
       });
       if (cases.summary?.id !== summary.id) return; // the user opened another case meanwhile

@@ -6,7 +6,8 @@ import { reactive, ref, shallowRef } from 'vue';
 import type { Vec3 } from '../../shared/geometry';
 import type { VolumeImage } from '../../shared/image';
 import { sliceAxes, type Orientation } from '../editor/slices';
-import { isPicture, pictureSlicing, VIEW_PLANES, viewSlicing, type ViewPlane, type ViewSlicing } from '../viewer/anatomical-view';
+import { isPicture } from '../../shared/image';
+import { pictureSlicing, VIEW_PLANES, viewSlicing, type ViewPlane, type ViewSlicing } from '../viewer/anatomical-view';
 import { autoWindow, defaultWindow, WINDOW_PRESETS, type DisplayWindow } from '../viewer/display-window';
 import { FIT_CAMERA, type ViewCamera } from '../viewer/view-transform';
 

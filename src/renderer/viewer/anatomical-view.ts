@@ -88,13 +88,5 @@ export function pictureSlicing(geometry: Pick<Geometry, 'size'>): ViewSlicing {
   };
 }
 
-/**
- * A 2D picture rather than a patient slice: one slice, and colour or no modality. A single CT or
- * MR slice keeps its patient geometry (and letters).
- */
-export function isPicture(image: { size: readonly number[]; components: number; modality: string }): boolean {
-  return image.size[2] === 1 && (image.components > 1 || ['OT', 'XC', 'ES', ''].includes(image.modality.toUpperCase()));
-}
-
 /** Slicer's convention: axial red, sagittal yellow, coronal green (view frames and crosshair lines). */
 export const VIEW_COLORS: Record<ViewPlane, string> = { axial: '#e05050', coronal: '#50c050', sagittal: '#e0c040' };

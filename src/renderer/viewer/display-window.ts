@@ -1,6 +1,7 @@
 // Display windows (centre and width, as the manifest's CT window): presets, the automatic
 // 1st–99th percentile window, the window a new image opens with, and right-drag windowing.
 import type { PixelArray, VolumeImage } from '../../shared/image';
+import { looksLikeHounsfield } from '../../shared/hounsfield';
 
 export interface DisplayWindow {
   width: number;
@@ -42,21 +43,6 @@ export function autoWindow(data: PixelArray, loPercent = 1, hiPercent = 99): Dis
   if (hi > lo) return { width: hi - lo, center: (hi + lo) / 2 };
   // A (nearly) constant image: a unit window around its value shows it mid-grey rather than black.
   return { width: Math.max(1, Math.abs(lo) * 0.1), center: lo };
-}
-
-/**
- * Whether an image of unknown modality (NIfTI, NRRD and MHA do not say) holds Hounsfield units:
- * air near −1000 and something denser than water. Sampled, so it costs little on big volumes.
- */
-export function looksLikeHounsfield(data: VolumeImage['data']): boolean {
-  const step = Math.max(1, Math.floor(data.length / 200_000));
-  let lo = Infinity, hi = -Infinity;
-  for (let n = 0; n < data.length; n += step) {
-    const v = Number(data[n]);
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  return lo <= -900 && lo >= -3100 && hi >= 100;
 }
 
 /** The window a newly opened image starts with: abdomen for CT (or HU data), auto for MR, photos and unknown. */

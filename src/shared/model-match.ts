@@ -1,15 +1,18 @@
-// Which models suit the open image: a model's manifest names its modality in words ("CT", "CT (8-bit
+// Which models suit an image: a model's manifest names its modality in words ("CT", "CT (8-bit
 // windowed slices)", "endoscopy", "microscopy"), an image has a DICOM modality code or none (NIfTI,
-// NRRD, photos). Both are reduced to a family, so the model list offers the case's models first and
-// a run on another family is asked about, with the reason in words.
-import type { ModelSummary } from '../../shared/api';
-import type { VolumeImage } from '../../shared/image';
-import { isPicture } from './anatomical-view';
-import { looksLikeHounsfield } from './display-window';
+// NRRD, photos). Both are reduced to a family. One home for the page (which offers the case's
+// models first and asks before a run on another family) and the engine (which refuses such a run
+// unless the request allows it), so the two never disagree.
+import type { ModelSummary } from './api';
+import { isPicture, type VolumeImage } from './image';
+import { looksLikeHounsfield } from './hounsfield';
 
 export type ModalityFamily = 'CT' | 'MR' | 'picture' | 'unknown';
 
 const FAMILY_NAMES: Record<Exclude<ModalityFamily, 'unknown'>, string> = { CT: 'CT', MR: 'MR', picture: 'a 2D picture (photo, endoscopy, microscopy)' };
+
+type MatchedModel = Pick<ModelSummary, 'manifest'>;
+type MatchedImage = Pick<VolumeImage, 'size' | 'components' | 'modality' | 'data'>;
 
 export function modelFamily(manifestModality: string): ModalityFamily {
   const m = manifestModality.trim().toLowerCase();
@@ -20,7 +23,7 @@ export function modelFamily(manifestModality: string): ModalityFamily {
 }
 
 /** The image's family: its DICOM modality when it has one; a volume of Hounsfield units is CT. */
-export function imageFamily(image: Pick<VolumeImage, 'size' | 'components' | 'modality' | 'data'>): ModalityFamily {
+export function imageFamily(image: MatchedImage): ModalityFamily {
   const code = image.modality.toUpperCase();
   if (code === 'CT') return 'CT';
   if (code === 'MR') return 'MR';
@@ -28,13 +31,20 @@ export function imageFamily(image: Pick<VolumeImage, 'size' | 'components' | 'mo
   return looksLikeHounsfield(image.data) ? 'CT' : 'unknown';
 }
 
-/** Why running `model` on the image needs a second thought, or null when it fits. */
-export function modelMismatch(model: Pick<ModelSummary, 'manifest'>, image: Pick<VolumeImage, 'size' | 'components' | 'modality' | 'data'>): string | null {
-  const wants = modelFamily(model.manifest.modality), has = imageFamily(image);
+/** Why running `model` on an image of family `has` needs a second thought, or null when it fits. */
+export function familyMismatch(model: MatchedModel, has: ModalityFamily): string | null {
+  const wants = modelFamily(model.manifest.modality);
   // Only what is known is a reason to ask: a NIfTI without Hounsfield units may still be CT data.
   if (wants === 'unknown' || has === 'unknown' || wants === has) return null;
+  // A picture may be a slice saved as 8 bits (the lung models learnt from PNG slices): only a model
+  // that windows Hounsfield units cannot take one.
+  if (has === 'picture' && !model.manifest.preprocessing?.window) return null;
   return `${model.manifest.name} was trained on ${model.manifest.modality} images, and this image is ${FAMILY_NAMES[has]}. `
     + 'A model run on another kind of image labels the wrong tissue (a CT liver model paints muscle on MRI).';
+}
+
+export function modelMismatch(model: MatchedModel, image: MatchedImage): string | null {
+  return familyMismatch(model, imageFamily(image));
 }
 
 /**
@@ -42,7 +52,7 @@ export function modelMismatch(model: Pick<ModelSummary, 'manifest'>, image: Pick
  * modality ("CT") come before variants ("CT (8-bit windowed slices)"), so a CT opens on a model
  * made for CT in Hounsfield units rather than on the first name in the alphabet.
  */
-export function modelsFor<M extends Pick<ModelSummary, 'manifest'>>(models: readonly M[], family: ModalityFamily): { matching: M[]; others: M[] } {
+export function modelsFor<M extends MatchedModel>(models: readonly M[], family: ModalityFamily): { matching: M[]; others: M[] } {
   const plain = (m: M) => (m.manifest.modality.trim().toUpperCase() === family.toUpperCase() ? 0 : 1);
   const matching = models.filter((m) => family !== 'unknown' && modelFamily(m.manifest.modality) === family)
     .sort((a, b) => plain(a) - plain(b));
