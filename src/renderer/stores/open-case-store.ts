@@ -49,6 +49,8 @@ export const useOpenCaseStore = defineStore('openCase', () => {
   let countTimer: ReturnType<typeof setTimeout> | null = null;
   let changeSeq = 0;
   let saving: Promise<void> | null = null;
+  /** Why the engine cannot save this case (read-only or full workspace); the warning at open said so. */
+  let readOnly: string | null = null;
 
   function markDirty(): void {
     changeSeq++;
@@ -58,6 +60,7 @@ export const useOpenCaseStore = defineStore('openCase', () => {
   function scheduleSave(): void {
     if (local.value || !summary.value) return;
     saveState.value = 'unsaved';
+    if (readOnly) return; // no autosave to fail on every stroke: the edits stay here, export still works
     if (saveTimer) clearTimeout(saveTimer);
     saveTimer = setTimeout(() => { saveTimer = null; void save(); }, AUTOSAVE_DELAY_MS);
   }
@@ -65,6 +68,7 @@ export const useOpenCaseStore = defineStore('openCase', () => {
   /** Saves now if anything changed (or always, with `force`); resolves when the workspace has it. */
   async function save(force = false): Promise<void> {
     if (saveTimer) { clearTimeout(saveTimer); saveTimer = null; }
+    if (readOnly) return;
     if (saving) await saving;
     const lm = labelmap.value, s = summary.value;
     if (!lm || !s || local.value || (saveState.value === 'saved' && !force)) return;
@@ -117,6 +121,7 @@ export const useOpenCaseStore = defineStore('openCase', () => {
   function load(opened: OpenedCase, isLocal = false): void {
     for (const off of unsubscribe) off();
     unsubscribe = [];
+    readOnly = opened.readOnly ?? null;
     const img = opened.image;
     const lm = new Labelmap(geometryOf(img), opened.labelmap ?? undefined, opened.provenance ?? undefined);
     const h = new LabelmapHistory(lm);
