@@ -173,16 +173,6 @@ async function run(studio: StudioApi, jobEvents: Map<string, (job: FinetuneJob) 
       };
       return isDirectory(request.pred) ? studio.evaluateFolders(request) : studio.evaluate(request);
     }
-    case 'cases': {
-      const [sub, target] = positionals;
-      if (sub === undefined || sub === 'list') return studio.recentCases();
-      if (sub === 'add') {
-        return studio.addCase({ input: resolve(required(target, 'the image file or folder')), mask: resolve(required(values.mask, '--mask')),
-          model: values.model, device: deviceOf(values.device), reviewed: !values['not-reviewed'], split: splitOf(values.split) });
-      }
-      if (sub === 'review') return studio.reviewCase({ caseId: required(target, 'the case id'), reviewed: !values.undo, split: splitOf(values.split) });
-      throw new UsageError(`unknown cases command "${sub}"`);
-    }
     case 'refine':
       return studio.refineFile({
         input: resolve(required(positionals[0], 'the image file or folder')), model: required(values.model, '--model'),
