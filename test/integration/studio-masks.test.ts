@@ -69,6 +69,17 @@ test('an exported mask opens back onto its case with its names, and can be saved
   expect(reopened.provenance!.every((p, n) => p === (labelmap[n] ? 2 : 0))).toBe(true);
 });
 
+test('a .seg.nrrd export carries Slicer\'s segment fields instead of a sidecar, and opens back with its names', async () => {
+  const opened = await openCt();
+  const out = join(home, 'ct.seg.nrrd');
+  const { written } = await studio.exportMask({ caseId: opened.summary.id, labelmap, labels: LABELS, out });
+  expect(written).toEqual([out]);
+  expect(readFileSync(out).subarray(0, 4000).toString('latin1')).toMatch(/Segment0_Name:=liver/);
+  const loaded = await studio.loadMask({ caseId: opened.summary.id, mask: out });
+  expect(loaded.labels).toEqual(LABELS);
+  expect(loaded.labelmap).toEqual(labelmap);
+});
+
 test('a mask of the same voxels in another axis order fits exactly; another grid is refused', async () => {
   const opened = await openCt();
   const [nx, ny, nz] = grid.size;
@@ -88,13 +99,13 @@ test('a mask of the same voxels in another axis order fits exactly; another grid
   expect((await studio.loadMask({ caseId: opened.summary.id, mask: join(home, 'shifted.nii.gz'), voxelOrder: true })).labelmap).toEqual(labelmap);
 });
 
-test('a mask without names gets default ones, a damaged sidecar is reported, a 0/255 photo mask is label 1', async () => {
+test('a mask without names gets default ones, a damaged label list is refused, a 0/255 photo mask is label 1', async () => {
   const opened = await openCt();
   await writeLabelmap(join(home, 'plain.nii.gz'), labelmap, grid);
-  writeFileSync(join(home, 'plain.labels.json'), '{"format": "medseg-labels/1", "labels": "not-a-list"}');
   const plain = await studio.loadMask({ caseId: opened.summary.id, mask: join(home, 'plain.nii.gz') });
   expect(plain.labels.map((l) => l.name)).toEqual(['label 1', 'label 2']);
-  expect(plain.warnings[0]).toMatch(/label names beside the mask cannot be used .*labels must be a list/);
+  writeFileSync(join(home, 'plain.labels.json'), '{"format": "medseg-labels/1", "labels": "not-a-list"}');
+  await expect(studio.loadMask({ caseId: opened.summary.id, mask: join(home, 'plain.nii.gz') })).rejects.toThrow(/Cannot use the label list: it is not a list/);
 
   const photo = join(data, 'polyp.png');
   await writeImage(photo, { size: [8, 6, 1], spacing: [1, 1, 1], origin: [0, 0, 0], direction: [1, 0, 0, 0, 1, 0, 0, 0, 1], components: 3,

@@ -12,7 +12,7 @@ import { isDicomSeg, readDicomSegOnGrid } from '../dicom-seg/seg-read';
 /** Masks saved as JPEG (as some datasets do) are not exact labels: any value ≥ 128 counts as foreground. */
 const JPEG_MASK_THRESHOLD = 128;
 
-export async function readMask(path: string) {
+async function readMask(path: string) {
   const image = await readImage(path);
   if (image.components !== 1) {
     // Greyscale masks saved as RGB: take the first channel.

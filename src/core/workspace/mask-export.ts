@@ -1,7 +1,7 @@
 // Exporting a case's mask. By default it goes to a new file in the workspace's exports folder;
 // a target chosen by the caller may never be the case's source image, and may lie inside the
 // source's folder (a dataset folder) only when the caller says so. Label names and colours go
-// into a sidecar beside the mask, and browser mode can have the written bytes to download.
+// travel with the mask, and browser mode can have the written bytes to download.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -13,7 +13,6 @@ import { makeFolder } from './atomic-file';
 import type { CaseRecord } from './case-record';
 import type { CaseStore } from './case-store';
 import type { OpenImages } from './case-opening';
-import { writeLabelSidecar } from './label-sidecar';
 import { writeError } from './write-errors';
 import { isUnder, resolveReal } from '../confinement/real-path';
 
@@ -54,9 +53,11 @@ export async function exportCaseMask(cases: CaseStore, images: OpenImages, reque
   if (problem) throw new UserError(`Not exported: ${problem}.`);
   try {
     if (!request.out) await makeFolder(dirname(out));
-    const written = [(await writeLabelmap(out, request.labelmap, image)).out];
+    // Names and colours: Slicer's segment fields in a .seg.nrrd, a labels.json sidecar otherwise.
+    const main = await writeLabelmap(out, request.labelmap, image, { segments: request.labels ?? record.labels });
+    const written = [main.out];
     if (png) written.push((await writeLabelmap(png, request.labelmap, image)).out);
-    written.push(await writeLabelSidecar(out, request.labels ?? record.labels));
+    if (main.labelsFile) written.push(main.labelsFile);
     if (!request.download) return { written };
     const files = await Promise.all(written.map(async (f) => ({ name: basename(f), bytes: new Uint8Array(await readFile(f)) })));
     return { written, files };
