@@ -10,6 +10,7 @@ import { CASES_USAGE, casesCommand } from './cases-command';
 
 const USAGE = `usage:
   medseg info <file|folder>
+  medseg series <folder>                         (the DICOM series of a folder, largest first)
   medseg models [--modality CT|MR|endoscopy|…]   (those made for the modality first)
   medseg models import <file.onnx> [--manifest m.json]
   medseg segment <file|folder> --model <id> --out <mask.nii.gz|mask.png> [--device auto|cpu|cuda] [--any-modality]
@@ -145,6 +146,8 @@ async function run(studio: StudioApi, jobEvents: Map<string, (job: FinetuneJob) 
   switch (command) {
     case 'info':
       return studio.imageInfo(resolve(required(positionals[0], 'the image file or folder')));
+    case 'series':
+      return studio.listSeries(resolve(required(positionals[0], 'the DICOM folder')));
     case 'models':
       if (positionals[0] === 'import') {
         return studio.importModel({ file: resolve(required(positionals[1], 'the .onnx file')), manifest: values.manifest ? readJson(values.manifest) : undefined });

@@ -26,12 +26,3 @@ export class CancellableJobs {
   }
 }
 
-/** Rejects with `message` as soon as `signal` aborts, whether or not `work` can stop early. */
-export function unlessCancelled<T>(work: Promise<T>, signal: AbortSignal, message: string): Promise<T> {
-  if (signal.aborted) return Promise.reject(new UserError(message));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new UserError(message));
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}

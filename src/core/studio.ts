@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { imageInfo } from '../shared/image';
 import type { EvaluateRequest, StudioApi, StudioEvent } from '../shared/api';
 import { parseModelRef } from '../shared/model-ref';
-import { readImage } from './io';
+import { listDicomSeries, readImage } from './io';
 import { evaluateFolders, evaluatePair } from './masks/evaluate-files';
 import { doctorReport } from './inference/execution-provider';
 import { importModel } from './training/model-import';
@@ -80,6 +80,7 @@ export function createStudio(options: StudioOptions = {}): StudioApi {
     importModel: ({ file, manifest }) => importModel(folders, file, manifest),
 
     openCase: (request) => openCase(opening, request),
+    listSeries: (folder) => listDicomSeries(folder),
     openUploadedCase: (files) => openUpload(cases.root, files, (path) => openCase(opening, { path })),
     openSampleCase: () => openCase(opening, { path: sampleCase }),
     recentCases: () => cases.recent(),

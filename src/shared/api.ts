@@ -4,6 +4,7 @@
 // core/studio.ts, never in three transports.
 import type { ImageInfo, VolumeImage } from './image';
 import type { LabelDefinition, ModelManifest } from './manifest';
+import type { DicomSeriesSummary } from './dicom';
 import type { SegmentStatistics } from './segment-statistics';
 import type { DeviceReport } from './device-report';
 import type { DeclarationsOf } from './declarations';
@@ -160,6 +161,8 @@ export interface CaseSummary {
   name: string;
   /** The image file or DICOM folder the case was opened from. */
   source: string;
+  /** The DICOM series of `source` the case is (a folder may hold several); absent for other images. */
+  seriesUid?: string;
   openedAt: string;
   savedAt: string | null;
   /** Model id@version that proposed the current labelmap, if any. */
@@ -196,6 +199,8 @@ export interface AddCaseRequest extends ModalityOverride {
 export interface OpenCaseRequest {
   /** An image file, or a folder (a DICOM series: the largest one unless `seriesUid` names another). */
   path: string;
+  /** The series of a folder holding several (from listSeries). */
+  seriesUid?: string;
   /** Lets the caller match 'progress' events (files read / total) and cancel with cancelJob(jobId). */
   jobId?: string;
 }
@@ -449,6 +454,8 @@ export interface StudioApi {
 
   /** Open an image file or DICOM folder as a case (its autosaved work comes with it). */
   openCase(request: OpenCaseRequest): Promise<OpenedCase>;
+  /** The DICOM series of a folder (largest first; the first is what openCase opens), for a series picker. */
+  listSeries(folder: string): Promise<DicomSeriesSummary[]>;
   /** Open files the page handed over (drop, picker): stored in the workspace, then opened. */
   openUploadedCase(files: UploadedFile[]): Promise<OpenedCase>;
   /** The bundled synthetic sample, so a first launch shows something real. */
@@ -504,6 +511,8 @@ export interface ValueKinds {
   /** A model ref, or null for none (a mask no model proposed). */
   proposer: string | null;
   jobId: string;
+  /** A DICOM series instance UID, as listSeries lists it. */
+  seriesUid: string;
   /** Words for the user: neither a path nor an id. */
   text: string;
   device: Device;
@@ -534,7 +543,8 @@ export const STUDIO_METHOD_ARGUMENTS = {
   evaluate: [{ pred: 'readPath', truth: 'readPath', label: 'labelValue?', truthLabel: 'labelValue?', voxelOrder: 'flag?' }],
   evaluateFolders: [{ pred: 'readPath', truth: 'readPath', label: 'labelValue?', truthLabel: 'labelValue?', voxelOrder: 'flag?' }],
   importModel: [{ file: 'readPath', manifest: 'manifest?' }],
-  openCase: [{ path: 'readPath', jobId: 'jobId?' }],
+  openCase: [{ path: 'readPath', seriesUid: 'seriesUid?', jobId: 'jobId?' }],
+  listSeries: ['readPath'],
   openUploadedCase: ['files'],
   openSampleCase: [],
   recentCases: [],

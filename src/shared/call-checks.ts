@@ -107,6 +107,9 @@ const KIND_CHECKS: { readonly [K in ValueKind]: KindCheck } = {
   modelRef: { expected: 'a model id or id@version', accepts: (v) => typeof v === 'string' && orProblem(modelRefProblem(v)) },
   proposer: { expected: 'a model id@version, or null', accepts: (v) => v === null || (typeof v === 'string' && orProblem(modelRefProblem(v))) },
   jobId: { expected: 'a job id (1–128 printable characters)', accepts: (v) => typeof v === 'string' && /^[^\u0000-\u001f\u007f]{1,128}$/.test(v) },
+  // DICOM's UI value representation: at most 64 characters; printable without spaces, so a
+  // non-conformant UID a reader lists still opens.
+  seriesUid: { expected: 'a DICOM series UID (as listSeries lists it)', accepts: (v) => typeof v === 'string' && /^[\x21-\x7e]{1,64}$/.test(v) },
   text: { expected: 'text (at most 10000 characters)', accepts: (v) => typeof v === 'string' && v.length <= 10_000 },
   device: { expected: Object.keys(DEVICES).join(', '), accepts: (v) => typeof v === 'string' && Object.hasOwn(DEVICES, v) },
   split: { expected: Object.keys(SPLITS).join(' or '), accepts: (v) => typeof v === 'string' && Object.hasOwn(SPLITS, v) },
@@ -134,7 +137,7 @@ const KIND_CHECKS: { readonly [K in ValueKind]: KindCheck } = {
  */
 export const CONFINED_AS: { readonly [K in ValueKind]: 'read' | 'reads' | 'write' | 'case' | null } = {
   readPath: 'read', readPaths: 'reads', writePath: 'write', caseId: 'case',
-  modelRef: null, proposer: null, jobId: null, text: null, device: null, split: null, labelValue: null, epochs: null,
+  modelRef: null, proposer: null, jobId: null, seriesUid: null, text: null, device: null, split: null, labelValue: null, epochs: null,
   learningRate: null, slices: null, sliceIndex: null, clicks: null, flag: null, bytes: null, labels: null, manifest: null, files: null,
 };
 

@@ -70,8 +70,8 @@ test('opening a case reports progress under its job id, and a cancelled opening 
   events.length = 0;
   await studio.openCase({ path: ct, jobId: 'open-1' });
   const progress = events.filter((e) => e.kind === 'progress' && e.jobId === 'open-1');
-  expect(progress.length).toBeGreaterThanOrEqual(2);
-  expect(progress.at(-1)).toMatchObject({ done: 2, total: 2 });
+  expect(progress.length).toBeGreaterThanOrEqual(1);
+  expect(progress.at(-1)).toMatchObject({ done: 1, total: 1, message: 'Decoding ct.nii.gz: 1 / 1 files' });
   const opening = studio.openCase({ path: mrLike, jobId: 'open-2' });
   expect(await studio.cancelJob('open-2')).toBe(true);
   await expect(opening).rejects.toThrow(/Opening mr\.nii\.gz was cancelled/);

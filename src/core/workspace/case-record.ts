@@ -65,6 +65,7 @@ export function recordProblem(r: Partial<CaseRecord>, id: string): string | null
   if (typeof r.reviewed !== 'boolean') return `reviewed must be true or false, got ${describe(r.reviewed)}`;
   if (r.split !== null && r.split !== 'train' && r.split !== 'validation') return `split must be "train", "validation" or null, got ${describe(r.split)}`;
   if (r.work !== null && !(typeof r.work === 'string' && WORK_FILE_PATTERN.test(r.work))) return `work must name a work file or be null, got ${describe(r.work)}`;
+  if (r.seriesUid !== undefined && !(typeof r.seriesUid === 'string' && /^[0-9.]{1,64}$/.test(r.seriesUid))) return `seriesUid must be a DICOM UID, got ${describe(r.seriesUid)}`;
   if ((r.work === null) !== (r.savedAt === null)) return 'savedAt and work must both be set (saved) or both null (never saved)';
   return geometryProblem(r.geometry) ?? labelsProblem(r.labels);
 }
@@ -149,6 +150,6 @@ function endOfValue(bytes: Uint8Array, start: number): number {
   return bytes.length;
 }
 
-export function summaryOf({ id, name, source, openedAt, savedAt, proposedBy, reviewed, split }: CaseRecord): CaseSummary {
-  return { id, name, source, openedAt, savedAt, proposedBy, reviewed, split };
+export function summaryOf({ id, name, source, seriesUid, openedAt, savedAt, proposedBy, reviewed, split }: CaseRecord): CaseSummary {
+  return { id, name, source, ...(seriesUid ? { seriesUid } : {}), openedAt, savedAt, proposedBy, reviewed, split };
 }

@@ -30,6 +30,15 @@ export interface OpenedRecord {
   readOnly: string | null;
 }
 
+export interface OpenOptions {
+  /** How the case is shown (default: the source's file or folder name). */
+  name?: string;
+  /** The DICOM series read from a folder. */
+  seriesUid?: string;
+  /** Whether the caller chose that series rather than the folder's default (largest) one. */
+  chosenSeries?: boolean;
+}
+
 /** All review decisions share one key: the split of a new review depends on every other case's. */
 const REVIEW_KEY = '*review*';
 
@@ -102,9 +111,22 @@ export class CaseStore {
     }
   }
 
+  /**
+   * The case of `source`: one per file, and for a DICOM folder one per series. The folder's default
+   * series keeps the folder's own case (as before series were told apart); another chosen series
+   * gets a case of its own.
+   */
+  private async caseIdFor(source: string, seriesUid: string | undefined, chosen: boolean): Promise<string> {
+    const byPath = CaseStore.caseId(source);
+    if (!chosen || !seriesUid) return byPath;
+    const read = await this.folder(byPath).readRecord();
+    const pathSeries = read.kind === 'ok' || read.kind === 'legacy' ? read.record.seriesUid : undefined;
+    return pathSeries === seriesUid ? byPath : CaseStore.caseId(`${resolve(source)}#series=${seriesUid}`);
+  }
+
   /** Registers (or re-opens) the case for `source`; saved work comes back when the grid is the same. */
-  open(source: string, geometry: Geometry, name = basename(source)): Promise<OpenedRecord> {
-    const id = CaseStore.caseId(source);
+  async open(source: string, geometry: Geometry, { name = basename(source), seriesUid, chosenSeries = false }: OpenOptions = {}): Promise<OpenedRecord> {
+    const id = await this.caseIdFor(source, seriesUid, chosenSeries);
     return this.lock.run(id, async () => {
       const folder = this.folder(id);
       const warnings: string[] = [];
@@ -125,7 +147,7 @@ export class CaseStore {
         previous = loaded.record;
       }
       const record: CaseRecord = {
-        format: CASE_FORMAT, id, name, source: resolve(source), openedAt: new Date().toISOString(),
+        format: CASE_FORMAT, id, name, source: resolve(source), ...(seriesUid ? { seriesUid } : {}), openedAt: new Date().toISOString(),
         savedAt: null, proposedBy: null, reviewed: false, split: null, labels: DEFAULT_LABELS, work: null,
         ...recovered, ...(previous && { savedAt: previous.savedAt, proposedBy: previous.proposedBy, reviewed: previous.reviewed, split: previous.split, labels: previous.labels, work: previous.work }),
         geometry: plainGeometry(geometry),

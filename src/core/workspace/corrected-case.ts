@@ -9,7 +9,7 @@ import { formatModelRef } from '../../shared/model-ref';
 import { findModel } from '../training/model-registry';
 import type { ModelFolders } from '../training/model-folders';
 import { checkFits, withModel } from '../segment-requests';
-import type { OpenImages } from './case-opening';
+import { dicomCaseName, type OpenImages } from './case-opening';
 import { DEFAULT_LABELS, type CaseStore } from './case-store';
 
 /**
@@ -51,7 +51,7 @@ export async function addCorrectedCase(cases: CaseStore, images: OpenImages, fol
   const proposal = summary
     ? await withModel(folders, request.model!, request.device ?? 'auto', async (model) => (await segmentVolume(model, image)).labelmap)
     : null;
-  const { record } = await cases.open(request.input, image);
+  const { record } = await cases.open(request.input, image, { name: dicomCaseName(image.dicom) ?? undefined, seriesUid: image.dicom?.seriesInstanceUid });
   images.put(record.id, image);
   await cases.save({ caseId: record.id, labelmap, provenance: correctedProvenance(labelmap, proposal), labels,
     proposedBy: summary ? formatModelRef(summary.id, summary.manifest.version) : null });

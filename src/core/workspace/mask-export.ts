@@ -30,9 +30,13 @@ export async function exportTargetProblem(out: string, source: string, sourceIsF
   return null;
 }
 
-/** exports/<case>/<case>-mask.nii.gz, or -mask-2, -mask-3… so an earlier export is never replaced. */
+/**
+ * exports/<source>-<case id>/<source>-mask.nii.gz, or -mask-2, -mask-3… so an earlier export is
+ * never replaced. Named after the source file or folder, not the case's display name, which for
+ * DICOM holds the patient's name.
+ */
 function nextExportPath(workspace: string, record: CaseRecord): string {
-  const stem = caseStem(record.name).replace(/[^\w.-]+/g, '_');
+  const stem = caseStem(basename(record.source)).replace(/[^\w.-]+/g, '_');
   const folder = join(workspace, 'exports', `${stem}-${record.id.slice(0, 8)}`);
   for (let n = 1; ; n++) {
     const out = join(folder, `${stem}-mask${n === 1 ? '' : `-${n}`}.nii.gz`);
