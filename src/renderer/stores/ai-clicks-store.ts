@@ -6,7 +6,7 @@ import { computed, ref } from 'vue';
 import type { ModelSummary } from '../../shared/api';
 import { propagateSlice, type SliceRefiner } from '../editor';
 import { studio } from '../api/studio-client';
-import { imageFamily, modelsFor } from '../viewer/model-match';
+import { imageFamily, modelsFor } from '../../shared/model-match';
 import { useNoticeStore } from './notice-store';
 import { useOpenCaseStore } from './open-case-store';
 import { useToolStore } from './tool-store';
