@@ -99,7 +99,7 @@ test('a wrong proposal is fixed by AI clicks, and undo restores it', async () =>
 
 test('the clicks\' voxels are saved as AI-interactive corrections', async () => {
   await expect(page.getByTestId('save-state')).toHaveText('All changes saved', { timeout: 15_000 });
-  const saved = await createStudio({ workspace: join(E2E_HOME, 'workspace'), models: { user: join(E2E_HOME, 'models') } }).openCase(phantomPath);
+  const saved = await createStudio({ workspace: join(E2E_HOME, 'workspace'), models: { user: join(E2E_HOME, 'models') } }).openCase({ path: phantomPath });
   const at = (i: number, j: number, k: number) => i + NX * (j + NY * k);
   expect(saved.labelmap![at(30, 30, K)]).toBe(1);
   expect(saved.provenance![at(30, 30, K)]).toBe(Provenance.Interactive);   // the clicked cube
