@@ -65,8 +65,9 @@ test('a symlink inside a root does not let the page read outside it', async () =
 });
 
 test('a DICOM folder read reads no slice outside the roots, however deep its link out lies', async () => {
-  for (const method of ['openCase', 'imageInfo'] as const) {
-    const answer = await mode.call(method, [join(mode.root, 'study')]);
+  for (const method of ['openCase', 'imageInfo', 'listSeries'] as const) {
+    const folder = join(mode.root, 'study');
+    const answer = await mode.call(method, [method === 'openCase' ? { path: folder } : folder]);
     expect(answer.ok, method).toBe(false);
     expect(answer.error, method).toMatch(/The folder .*study links to inner\/series outside the files this page may open/);
   }
@@ -83,7 +84,7 @@ test('a symlink inside a root does not let the page write outside it', async () 
   const batch = await mode.call('segmentBatch', [{ inputs: [join(mode.root, 'ct.nii.gz')], model: 'unet-liver-ct', outDir: join(mode.root, 'link', 'masks') }]);
   expect(batch.error).toMatch(/outside the folders this page may write to/);
   expect(readdirSync(mode.outside).sort()).toEqual(['dcm', 'secret.nii.gz']);
-  expect((await mode.call('exportMask', [{ caseId: ct.id, labelmap: ct.labelmap, out: join(mode.root, 'mask.nii.gz') }])).ok).toBe(true);
+  expect((await mode.call('exportMask', [{ caseId: ct.id, labelmap: ct.labelmap, out: join(mode.root, 'mask.nii.gz'), besideSource: true }])).ok).toBe(true);
 });
 
 test('a path sent as bytes is refused before the engine sees it', async () => {

@@ -46,7 +46,7 @@ test('an export never overwrites the source, and goes into its folder only when 
   const opened = await openCt();
   const before = readFileSync(join(data, 'ct.nii.gz'));
   await expect(studio.exportMask({ caseId: opened.summary.id, labelmap, out: join(data, 'ct.nii.gz'), besideSource: true }))
-    .rejects.toThrow(/would overwrite the case's source image/);
+    .rejects.toThrow(/is the image a case was opened from: masks are never written over a source image/);
   await expect(studio.exportMask({ caseId: opened.summary.id, labelmap, out: join(data, 'masks', 'ct-mask.nii.gz') }))
     .rejects.toThrow(/inside the folder of the case's source image/);
   expect(readFileSync(join(data, 'ct.nii.gz')).equals(before)).toBe(true);

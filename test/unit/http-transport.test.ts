@@ -44,7 +44,7 @@ test('every contract method is reachable with its arguments; misshapen calls are
   const before = calls.length;
   const refused = await api('segment', ['not a request']);
   expect(refused.status).toBe(400);
-  expect(await reply(refused)).toEqual({ ok: false, error: 'argument 1 of segment must be a request {input, model, out, device?}, not the string "not a request"' });
+  expect(await reply(refused)).toEqual({ ok: false, error: 'argument 1 of segment must be a request {input, model, out, device?, allowOtherModality?}, not the string "not a request"' });
   expect(calls.length).toBe(before);
 });
 
