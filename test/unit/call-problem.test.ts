@@ -50,3 +50,22 @@ test('a request field without a declaration of its type is a compile error', () 
   const notOptional = { exportThing: [{ caseId: 'caseId', out: 'writePath', label: 'labelValue' }] } as const satisfies DeclarationsOf<ExampleApi, ValueKinds>;
   expect([declared, undeclared, wrongKind, notOptional].every((d) => d.exportThing.length === 1)).toBe(true);
 });
+
+// A request of optional fields only is assignable both ways to the manifest draft (all optional
+// too): it must still be declared field by field, not read as a 'manifest'.
+interface OptionalApi { listThings(request: { caseId?: string; modality?: string }): Promise<void> }
+test('a request of optional fields only is declared field by field', () => {
+  const declared = { listThings: [{ caseId: 'caseId?', modality: 'text?' }] } as const satisfies DeclarationsOf<OptionalApi, ValueKinds>;
+  // @ts-expect-error such a request is not a manifest
+  const asManifest = { listThings: ['manifest'] } as const satisfies DeclarationsOf<OptionalApi, ValueKinds>;
+  expect([declared, asManifest].every((d) => d.listThings.length === 1)).toBe(true);
+  expect(callProblem('modelsFor', [{}])).toBeNull();
+  expect(callProblem('modelsFor', [{ modality: 'CT', caseId: '../x' }])).toMatch(/"caseId" must be a case id/);
+});
+
+test('a series is named by its DICOM UID, nothing else', () => {
+  expect(callProblem('openCase', [{ path: '/data/series', seriesUid: '1.2.840.113619.2.55.3' }])).toBeNull();
+  expect(callProblem('openCase', [{ path: '/data/series', seriesUid: '1.2 3' }])).toMatch(/"seriesUid" must be a DICOM series UID/);
+  expect(callProblem('openCase', [{ path: '/data/series', seriesUid: '1'.repeat(65) }])).toMatch(/"seriesUid" must be a DICOM series UID/);
+  expect(callProblem('listSeries', [''])).toMatch(/must be a file or folder path/);
+});
