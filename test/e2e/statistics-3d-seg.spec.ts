@@ -117,7 +117,8 @@ test('the 3D view draws the surface and follows an edit; the table follows it to
 test('a generated DICOM series is exported as a DICOM SEG that reads back voxel for voxel', async () => {
   test.skip(!HAS_DCMTK, 'dcmtk (dump2dcm) is not installed');
   makeDicomSeries(seriesPath, seriesSpec);
-  await openPath(seriesPath, 'seg-series');
+  // A DICOM case is named from its headers (patient · series), not its folder.
+  await openPath(seriesPath, `Synthetic, Phantom · ${seriesSpec.seriesDescription}`);
   await segmentWithThreshold();
   await expect(page.getByTestId('label-count-1')).not.toHaveText('0');
   // What the page holds, as the workspace saved it: the SEG must give back exactly this.
