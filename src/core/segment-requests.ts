@@ -27,7 +27,7 @@ export interface SegmentContext {
   caseImage: (caseId: string) => Promise<VolumeImage>;
 }
 
-/** Loads a model, checks it fits, runs `use`, and always closes it. */
+/** Loads a model, runs `use`, and always closes it. */
 export async function withModel<T>(folders: ModelFolders, ref: string, device: Device, use: (model: SegmentationModel, summary: ModelSummary) => Promise<T>): Promise<T> {
   const summary = await findModel(folders, ref);
   const model = await loadModel(summary.path, { device });
@@ -47,6 +47,8 @@ export async function checkFits(folders: ModelFolders, ref: string, image: Volum
 const providerOf = (model: SegmentationModel) => ({ provider: model.provider, ...(model.providerNote ? { providerNote: model.providerNote } : {}) });
 
 export async function segmentFile({ folders, protect }: SegmentContext, request: SegmentRequest): Promise<SegmentResult> {
+  // A bad model ref (one that climbs out of the store) is refused before any file is looked at.
+  await findModel(folders, request.model);
   await protect([request.out], [request.input]);
   const image = await readImage(request.input);
   await checkFits(folders, request.model, image, request.allowOtherModality);
