@@ -56,6 +56,18 @@ test.skipIf(!HAS_DCMTK)('the series of a folder are listed, and each opens as it
   expect((await later.openCase({ path: folder })).labelmap).toBeNull();
 });
 
+test.skipIf(!HAS_DCMTK)('the default series chosen by its UID on a first opening is the folder\'s case, as a picker sends it', async () => {
+  const fresh = createStudio({ workspace: join(home, 'workspace-picker'), models: { user: join(home, 'models'), shipped: join(home, 'none') } });
+  const picked = await fresh.openCase({ path: folder, seriesUid: VENOUS });
+  const voxels = 24 * 32 * 10;
+  const labelmap = new Uint8Array(voxels).fill(1, 0, 50);
+  await fresh.saveCase({ caseId: picked.summary.id, labelmap, provenance: new Uint8Array(voxels), labels: [{ value: 1, name: 'liver', color: '#d95f02' }] });
+  const plain = await fresh.openCase({ path: folder });
+  expect(plain.summary.id).toBe(picked.summary.id);
+  expect(plain.labelmap).toEqual(labelmap);
+  expect((await fresh.openCase({ path: folder, seriesUid: ARTERIAL })).summary.id).not.toBe(picked.summary.id);
+});
+
 test.skipIf(!HAS_DCMTK)('medseg series lists them from a terminal', () => {
   const r = spawnSync(process.execPath, ['bin/medseg.mjs', 'series', folder], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, MEDSEG_HOME: home } });
   expect(r.status).toBe(0);

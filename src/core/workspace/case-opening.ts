@@ -6,7 +6,7 @@ import type { OpenCaseRequest, OpenedCase, StudioEvent } from '../../shared/api'
 import { personNameForDisplay, type DicomSeriesMetadata } from '../../shared/dicom';
 import type { ReadProgress } from '../../shared/image';
 import { UserError } from '../../shared/errors';
-import { readDicomSeries, readImage, type LoadedImage, type ReadOptions } from '../io';
+import { listDicomSeries, readDicomSeries, readImage, type LoadedImage, type ReadOptions } from '../io';
 import type { CancellableJobs } from '../cancellable-jobs';
 import { summaryOf } from './case-record';
 import type { CaseStore } from './case-store';
@@ -68,7 +68,8 @@ export async function openCase({ cases, images, jobs, emit }: CaseOpeningContext
       throw e;
     }
     const { record, work, warnings, readOnly } = await cases.open(path, image, {
-      name: dicomCaseName(image.dicom) ?? file, seriesUid: image.dicom?.seriesInstanceUid, chosenSeries: seriesUid !== undefined,
+      name: dicomCaseName(image.dicom) ?? file, seriesUid: image.dicom?.seriesInstanceUid,
+      ...(seriesUid !== undefined ? { defaultSeries: async () => (await listDicomSeries(path))[0]?.seriesInstanceUid } : {}),
     });
     images.put(record.id, image);
     const { warnings: readWarnings, dicom: _dicom, ...plainImage } = image;

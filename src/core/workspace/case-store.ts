@@ -35,8 +35,11 @@ export interface OpenOptions {
   name?: string;
   /** The DICOM series read from a folder. */
   seriesUid?: string;
-  /** Whether the caller chose that series rather than the folder's default (largest) one. */
-  chosenSeries?: boolean;
+  /**
+   * Set when the caller chose the series (rather than the folder's default): the folder's default
+   * (largest) series, asked only when the folder's case cannot tell which series it is.
+   */
+  defaultSeries?: () => Promise<string | undefined>;
 }
 
 /** All review decisions share one key: the split of a new review depends on every other case's. */
@@ -113,20 +116,21 @@ export class CaseStore {
 
   /**
    * The case of `source`: one per file, and for a DICOM folder one per series. The folder's default
-   * series keeps the folder's own case (as before series were told apart); another chosen series
-   * gets a case of its own.
+   * series keeps the folder's own case (as before series were told apart), chosen by its UID or
+   * not, first or later; another chosen series gets a case of its own.
    */
-  private async caseIdFor(source: string, seriesUid: string | undefined, chosen: boolean): Promise<string> {
+  private async caseIdFor(source: string, seriesUid: string | undefined, defaultSeries: OpenOptions['defaultSeries']): Promise<string> {
     const byPath = CaseStore.caseId(source);
-    if (!chosen || !seriesUid) return byPath;
+    if (!defaultSeries || !seriesUid) return byPath;
     const read = await this.folder(byPath).readRecord();
     const pathSeries = read.kind === 'ok' || read.kind === 'legacy' ? read.record.seriesUid : undefined;
-    return pathSeries === seriesUid ? byPath : CaseStore.caseId(`${resolve(source)}#series=${seriesUid}`);
+    const folderSeries = pathSeries ?? await defaultSeries();
+    return folderSeries === seriesUid ? byPath : CaseStore.caseId(`${resolve(source)}#series=${seriesUid}`);
   }
 
   /** Registers (or re-opens) the case for `source`; saved work comes back when the grid is the same. */
-  async open(source: string, geometry: Geometry, { name = basename(source), seriesUid, chosenSeries = false }: OpenOptions = {}): Promise<OpenedRecord> {
-    const id = await this.caseIdFor(source, seriesUid, chosenSeries);
+  async open(source: string, geometry: Geometry, { name = basename(source), seriesUid, defaultSeries }: OpenOptions = {}): Promise<OpenedRecord> {
+    const id = await this.caseIdFor(source, seriesUid, defaultSeries);
     return this.lock.run(id, async () => {
       const folder = this.folder(id);
       const warnings: string[] = [];
