@@ -52,6 +52,11 @@ test.skipIf(!HAS_DCMTK)('the series of a folder are listed, and each opens as it
   const later = createStudio({ workspace, models: { user: join(home, 'models'), shipped: join(home, 'none') } });
   const exported = await later.exportMask({ caseId: arterial.summary.id, labelmap });
   expect(exported.written[0]).toMatch(/exports/);
+  // Nothing joins the series' folder, even when the caller allows writing beside the source.
+  for (const out of [join(folder, 'mask.nii.gz'), join(folder, 'arterial', 'mask.nii.gz')]) {
+    await expect(later.exportMask({ caseId: arterial.summary.id, labelmap, out, besideSource: true }), out).rejects.toThrow(/inside the DICOM folder the case was opened from/);
+  }
+  expect((await later.exportMask({ caseId: arterial.summary.id, labelmap, out: join(home, 'beside-study-mask.nii.gz') })).written[0]).toBe(join(home, 'beside-study-mask.nii.gz'));
   expect((await later.openCase({ path: folder, seriesUid: ARTERIAL })).labelmap).toEqual(labelmap);
   expect((await later.openCase({ path: folder })).labelmap).toBeNull();
 });

@@ -17,14 +17,18 @@ import { writeError } from './write-errors';
 import { isUnder, resolveReal } from '../confinement/real-path';
 
 /**
- * Refuses a target inside the folder of the case's source (a dataset folder) without `besideSource`;
- * that it is no source image itself is `protect`'s to refuse, for every case's source.
+ * Refuses a target inside a DICOM folder the case came from (a new file there joins the series'
+ * folder), and one beside a source file (a dataset folder) without `besideSource`. That the target
+ * is no existing source image is `protect`'s to refuse, for every case's source.
  */
 export async function exportTargetProblem(out: string, source: string, sourceIsFolder: boolean, besideSource: boolean): Promise<string | null> {
-  const src = await resolveReal(source);
-  const dataFolder = sourceIsFolder ? src : dirname(src);
-  if (!besideSource && isUnder(await resolveReal(out), dataFolder)) {
-    return `${out} is inside the folder of the case's source image (${dataFolder}); export to the workspace's exports folder ` +
+  const [src, target] = await Promise.all([resolveReal(source), resolveReal(out)]);
+  if (sourceIsFolder && isUnder(target, src)) {
+    return `${out} is inside the DICOM folder the case was opened from (${src}), which is never written into; export to the ` +
+      "workspace's exports folder (the default) or another folder";
+  }
+  if (!sourceIsFolder && !besideSource && isUnder(target, dirname(src))) {
+    return `${out} is inside the folder of the case's source image (${dirname(src)}); export to the workspace's exports folder ` +
       '(the default) or another folder, or say explicitly that it may go beside the source';
   }
   return null;
