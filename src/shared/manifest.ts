@@ -23,6 +23,10 @@ export interface InteractionManifest {
   focus: { expand: number; minFraction: number };
 }
 
+/** The canonical voxel orders the trainer knows (orientation.py's CANONICAL). */
+export const MODEL_ORIENTATIONS = ['LPS'] as const;
+export type ModelOrientation = (typeof MODEL_ORIENTATIONS)[number];
+
 export interface ModelManifest {
   id: string;
   name: string;
@@ -37,6 +41,13 @@ export interface ModelManifest {
      * (k − c … k + c, clamped at the volume's ends), each with the image's channels.
      */
     adjacentSlices?: number;
+    /**
+     * The voxel order the model was trained in ("LPS": axes i, j, k towards the patient's Left,
+     * Posterior, Superior; training/medseg_training/orientation.py). The engine brings each volume
+     * there by axis permutations and flips, segments it, and maps the labels back exactly. Absent:
+     * the file's own voxel order (photos, microscopy, models trained before orientations).
+     */
+    orientation?: ModelOrientation;
   };
   preprocessing: {
     window?: { center: number; width: number };
@@ -97,6 +108,9 @@ export function manifestProblems(m: unknown): string[] {
     if (!Number.isInteger(input.sizeMultiple) || input.sizeMultiple < 1) problems.push('"input.sizeMultiple" must be a positive integer');
     if (input.adjacentSlices !== undefined && (!Number.isInteger(input.adjacentSlices) || input.adjacentSlices < 0)) {
       problems.push('"input.adjacentSlices" must be a whole number of slices (0, 1, …) when given');
+    }
+    if (input.orientation !== undefined && !MODEL_ORIENTATIONS.includes(input.orientation)) {
+      problems.push(`"input.orientation" must be ${MODEL_ORIENTATIONS.map((o) => `"${o}"`).join(' or ')} when given (the voxel order the model was trained in)`);
     }
     for (const k of ['height', 'width']) {
       if (input[k] !== undefined && (!Number.isInteger(input[k]) || input[k] < 1)) problems.push(`"input.${k}" must be a positive integer when given`);

@@ -42,3 +42,10 @@ test('2.5D input names its neighbouring slices as a whole number', () => {
   expect(context(-1)).toEqual(['"input.adjacentSlices" must be a whole number of slices (0, 1, …) when given']);
   expect(context(0.5)).toHaveLength(1);
 });
+
+test('the canonical orientation is one the trainer knows', () => {
+  const oriented = (orientation: unknown) => manifestProblems({ ...valid, input: { ...valid.input, orientation } });
+  expect(oriented('LPS')).toEqual([]);
+  expect(oriented(undefined)).toEqual([]);
+  for (const wrong of ['RAS', 'lps', 1]) expect(oriented(wrong)).toEqual(['"input.orientation" must be "LPS" when given (the voxel order the model was trained in)']);
+});

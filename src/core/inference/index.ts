@@ -41,7 +41,10 @@ export interface SegmentOptions {
   slices?: [number, number] | number;
   /** Slices per session.run; default 4 (a graph with a fixed batch dimension uses that). */
   batchSize?: number;
-  /** Called with slices done and slices to do, after each batch. */
+  /**
+   * Called with network slices done and to do, first with none done and then after each batch: the
+   * asked slices, or every slice when a model's canonical orientation turns the volume.
+   */
   onProgress?: (done: number, total: number) => void;
   /** Cancels between batches: the promise rejects with an error named 'AbortError'. */
   signal?: AbortSignal;
@@ -113,24 +116,24 @@ class OnnxSegmentationModel implements SegmentationModel {
       throw new UserError(`The image has ${image.data.length} values but its size ${nx}×${ny}×${nz}×${components} needs ${nx * ny * nz * components}.`);
     }
     const [from, to] = sliceRange(options.slices, nz);
-    const sliceValues = nx * ny * components;
-    const data = image.data.slice(from * sliceValues, to * sliceValues);
+    // The worker gets the whole volume: a model trained in a canonical orientation may need every
+    // source slice to make one of its own (and 2.5D neighbours lie outside the asked range).
+    const data = image.data.slice();
     const start: JobStart = {
-      volume: { data, size: [nx, ny, to - from], components },
-      batchSize: options.batchSize ?? 4,
+      volume: { data, size: [nx, ny, nz], components }, direction: [...image.direction],
+      range: [from, to], batchSize: options.batchSize ?? 4,
     };
     const guarded = <T>(call: Promise<T>): Promise<T> => call.catch((e: unknown) => { throw workerFailure(e); });
-    const id = await guarded(this.client.calling({ transfer: [data.buffer as ArrayBuffer] }).begin(this.reload, start));
-    const total = to - from;
-    options.onProgress?.(0, total);
+    const { id, total: networkSlices } = await guarded(this.client.calling({ transfer: [data.buffer as ArrayBuffer] }).begin(this.reload, start));
+    options.onProgress?.(0, networkSlices);
     let done = 0;
     try {
-      while (done < total) {
+      while (done < networkSlices) {
         if (signal?.aborted) throw abortError();
         const batch = guarded(this.client.remote.runBatch(id));
         batch.catch(() => undefined);
         done = (await raceAbort(batch, signal)).done;
-        options.onProgress?.(done, total);
+        options.onProgress?.(done, networkSlices);
       }
       if (signal?.aborted) throw abortError();
     } catch (e) {
@@ -144,7 +147,7 @@ class OnnxSegmentationModel implements SegmentationModel {
       labelmap,
       provider: this.provider,
       ...(this.providerNote ? { providerNote: this.providerNote } : {}),
-      slices: total,
+      slices: to - from,
       seconds: (performance.now() - started) / 1000,
     };
   }

@@ -8,14 +8,10 @@ import { serveWorker, Transfer } from '../worker-rpc';
 import { cudaErrorText } from './cuda-error-text';
 import { UserError } from '../../shared/errors';
 import type { ModelManifest } from '../../shared/manifest';
-import { channelMapping } from '../imaging/intensity-preprocessing';
-import { keepLargestComponentPerLabel } from '../../shared/mask-algorithms';
-import { fillHolesPerSlice } from '../masks/fill-holes';
 import { clickGuided, refineSliceLabels, type RefineJob } from '../interactive/refine-pipeline';
-import {
-  labelDecoding, outputToLabels, planNetworkInput, prepareSliceInput,
-  type LabelDecoding, type NetworkPlan, type VolumeSlices,
-} from './slice-pipeline';
+import { SegmentationJob, type JobStart } from './segmentation-job';
+
+export type { JobStart } from './segmentation-job';
 
 export type DeviceRequest = 'auto' | 'cpu' | 'cuda';
 
@@ -36,11 +32,6 @@ export interface LoadedSession {
   outputShape: (number | string)[];
 }
 
-export interface JobStart {
-  volume: VolumeSlices;
-  batchSize: number;
-}
-
 // Errors are thrown, not logged: keep ORT's native logger from printing the CUDA probe to stderr.
 ort.env.logLevel = 'fatal';
 
@@ -48,18 +39,7 @@ let session: ort.InferenceSession | null = null;
 let manifest: ModelManifest | null = null;
 let loaded: LoadedSession | null = null;
 
-interface Job {
-  volume: VolumeSlices;
-  plan: NetworkPlan;
-  batchSize: number;
-  /** Fixed batch dimension of the graph, if any (the last batch is padded up to it). */
-  fixedBatch: number | null;
-  next: number;
-  labels: Uint8Array;
-  decoding: LabelDecoding | null;
-}
-
-const jobs = new Map<number, Job>();
+const jobs = new Map<number, SegmentationJob>();
 let nextJob = 1;
 
 function firstLine(e: unknown): string {
@@ -158,51 +138,16 @@ async function runClickNetwork(input: Float32Array, dims: [number, number, numbe
 async function runBatch(id: number): Promise<{ done: number; total: number }> {
   const job = jobs.get(id);
   if (!job) throw new Error(`unknown inference job ${id}`);
-  const { manifest: m } = requireSession();
-  const [width, height, total] = job.volume.size;
-  const { plan } = job;
-  const from = job.next;
-  const to = Math.min(total, from + job.batchSize);
-  const count = to - from;
-  const batch = job.fixedBatch ?? count;
-  const inputPlane = plan.channels * plan.netHeight * plan.netWidth;
-  const input = new Float32Array(batch * inputPlane);
-  const scratch = new Float32Array(plan.channels * width * height);
-  for (let b = 0; b < count; b++) {
-    prepareSliceInput(job.volume, from + b, plan, m, scratch, input.subarray(b * inputPlane, (b + 1) * inputPlane));
+  const batch = job.nextInput();
+  if (batch) {
+    const output = await runNetwork(batch.data, batch.dims);
+    try {
+      job.acceptOutput(batch, output);
+    } finally {
+      output.dispose();
+    }
   }
-  const output = await runNetwork(input, [batch, plan.channels, plan.netHeight, plan.netWidth]);
-  try {
-    const dims = output.dims;
-    const outChannels = dims.length === 4 ? dims[1] : dims.length === 3 ? 1 : -1;
-    const [oh, ow] = dims.slice(-2);
-    if (output.type !== 'float32' || outChannels < 1 || dims[0] !== batch || oh !== plan.netHeight || ow !== plan.netWidth) {
-      throw new UserError(
-        `The model's output is ${output.type} [${dims.join(', ')}] for a [${batch}, ${plan.channels}, ${plan.netHeight}, ${plan.netWidth}] input; ` +
-        'MedSeg expects float32 [N, classes, H, W] maps the size of the input.',
-      );
-    }
-    if (!job.decoding) {
-      if (m.output.activation === 'sigmoid' && outChannels > 1 && m.output.labels.length < outChannels) {
-        throw new UserError(`The model outputs ${outChannels} sigmoid channels but its manifest lists ${m.output.labels.length} label(s); list one label per channel.`);
-      }
-      job.decoding = labelDecoding(m.output, outChannels);
-    }
-    const data = output.data as Float32Array;
-    const outPlane = outChannels * plan.netHeight * plan.netWidth;
-    const slicePixels = width * height;
-    for (let b = 0; b < count; b++) {
-      const k = from + b;
-      outputToLabels(
-        data.subarray(b * outPlane, (b + 1) * outPlane), outChannels, plan, { height, width },
-        m.output.activation, job.decoding, job.labels.subarray(k * slicePixels, (k + 1) * slicePixels),
-      );
-    }
-  } finally {
-    output.dispose();
-  }
-  job.next = to;
-  return { done: to, total };
+  return job.progress;
 }
 
 async function load(request: LoadRequest): Promise<LoadedSession> {
@@ -234,30 +179,20 @@ async function load(request: LoadRequest): Promise<LoadedSession> {
   }
 }
 
-function beginJob(start: JobStart): number {
+function beginJob(start: JobStart): { id: number; total: number } {
   const { manifest: m, loaded: l } = requireSession();
-  const { volume } = start;
-  const mapping = channelMapping(volume.components, m.input.channels);
-  if (!mapping) {
-    throw new UserError(`The model takes ${m.input.channels}-channel input but the image has ${volume.components} component(s) per voxel.`);
-  }
-  const [width, height, depth] = volume.size;
-  const plan = planNetworkInput(m, { height, width }, mapping);
   const fixedBatch = typeof l.inputShape[0] === 'number' && l.inputShape[0] > 0 ? l.inputShape[0] : null;
   const id = nextJob++;
-  jobs.set(id, {
-    volume, plan, fixedBatch, next: 0, decoding: null,
-    batchSize: fixedBatch ?? Math.max(1, Math.floor(start.batchSize)),
-    labels: new Uint8Array(width * height * depth),
-  });
-  return id;
+  const job = new SegmentationJob(m, start, fixedBatch);
+  jobs.set(id, job);
+  return { id, total: job.progress.total };
 }
 
 const handlers = {
   load,
 
-  /** Starts a job; a worker restarted after a crash loads the model again first. */
-  async begin(request: LoadRequest, start: JobStart): Promise<number> {
+  /** Starts a job (its id and network slices to run); a worker restarted after a crash loads the model again first. */
+  async begin(request: LoadRequest, start: JobStart): Promise<{ id: number; total: number }> {
     if (!session) await load(request);
     return beginJob(start);
   },
@@ -271,16 +206,13 @@ const handlers = {
     }
   },
 
-  /** Post-processes and hands back the job's labelmap (its slices only). */
+  /** Post-processes and hands back the job's labelmap (its slices only, on the source grid). */
   finish(id: number) {
     const job = jobs.get(id);
     if (!job) throw new Error(`unknown inference job ${id}`);
     jobs.delete(id);
-    const { manifest: m } = requireSession();
-    const values = m.output.labels.map((l) => l.value).filter((v) => v > 0);
-    if (m.output.largestComponent) keepLargestComponentPerLabel(job.labels, job.volume.size, values);
-    if (m.output.fillHoles) fillHolesPerSlice(job.labels, job.volume.size, values);
-    return new Transfer(job.labels, [job.labels.buffer as ArrayBuffer]);
+    const labels = job.finish();
+    return new Transfer(labels, [labels.buffer as ArrayBuffer]);
   },
 
   /** One AI-clicks step on one slice (core/interactive/refine-pipeline.ts); a restarted worker loads the model first. */
