@@ -3,7 +3,8 @@
 // stores it, axis-swapped as a sagittal stack), gives the same world-space mask through the engine.
 // The network knows left from right (a 3×3 kernel that no flip or transpose maps onto itself), so a
 // volume fed in the wrong voxel order comes out shifted the wrong way: the same model without the
-// orientation field shows that it would.
+// orientation field shows that it would. A 2.5D model (slice k − 1 as a channel) must see its
+// neighbours in the canonical order too.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -53,11 +54,15 @@ function worldMask(image: VolumeImage, labels: Uint8Array): string[] {
   return points.sort();
 }
 
-/** What an LPS-trained model must find: voxels whose neighbours one towards A, and one towards A and R, are both in the blob. */
-function expectedWorldMask(): string[] {
+/**
+ * What an LPS-trained model must find: voxels whose neighbours one towards A, and one towards A and
+ * R, are both in the blob (on the slice `dz` towards I, clamped at the volume's end, for 2.5D).
+ */
+function expectedWorldMask(dz: number): string[] {
   const labels = new Uint8Array(SIZE[0] * SIZE[1] * SIZE[2]);
   for (let z = 0; z < SIZE[2]; z++) for (let y = 1; y < SIZE[1]; y++) for (let x = 0; x < SIZE[0]; x++) {
-    if (inside(x - 1, y - 1, z) && inside(x, y - 1, z)) labels[x + SIZE[0] * (y + SIZE[1] * z)] = 1;
+    const from = Math.max(0, z - dz);
+    if (inside(x - 1, y - 1, from) && inside(x, y - 1, from)) labels[x + SIZE[0] * (y + SIZE[1] * z)] = 1;
   }
   return worldMask(stored([0, 1, 2], [false, false, false]), labels);
 }
@@ -70,35 +75,46 @@ const COPIES: [string, number[], boolean[]][] = [
 ];
 
 // out(y, x) = in(y − 1, x − 1) + in(y − 1, x) − 250 (bright 200, dark −100, zero outside):
-// sigmoid ≥ 0.5 ⇔ both neighbours are bright.
+// sigmoid ≥ 0.5 ⇔ both neighbours are bright. The 2.5D model reads them on slice k − 1 (channel 0).
 const kernel = [1, 1, 0, 0, 0, 0, 0, 0, 0];
+const none = new Array(9).fill(0);
 let oriented: SegmentationModel;
+let oriented25d: SegmentationModel;
 let asStored: SegmentationModel;
 
 beforeAll(async () => {
-  const model = (name: string, orientation?: 'LPS') => writeConvModel(join(dir, `${name}.onnx`), {
-    weights: [kernel], kernelSize: 3, bias: [-250],
-    manifest: testManifest({ input: { channels: 1, sizeMultiple: 1, layout: 'NCHW', ...(orientation ? { orientation } : {}) } }),
+  const model = (name: string, orientation?: 'LPS', adjacentSlices = 0) => writeConvModel(join(dir, `${name}.onnx`), {
+    weights: [adjacentSlices ? [...kernel, ...none, ...none] : kernel], kernelSize: 3, bias: [-250],
+    manifest: testManifest({
+      input: { channels: 1 + 2 * adjacentSlices, sizeMultiple: 1, layout: 'NCHW', ...(orientation ? { orientation } : {}), ...(adjacentSlices ? { adjacentSlices } : {}) },
+      preprocessing: { scale: 1, mean: new Array(1 + 2 * adjacentSlices).fill(0), std: new Array(1 + 2 * adjacentSlices).fill(1) },
+    }),
   });
-  [oriented, asStored] = await Promise.all([
+  [oriented, oriented25d, asStored] = await Promise.all([
     loadModel(model('oriented', 'LPS'), { device: 'cpu', intraOpNumThreads: 1 }),
+    loadModel(model('oriented-2.5d', 'LPS', 1), { device: 'cpu', intraOpNumThreads: 1 }),
     loadModel(model('as-stored'), { device: 'cpu', intraOpNumThreads: 1 }),
   ]);
 });
 
 afterAll(async () => {
-  await Promise.all([oriented?.close(), asStored?.close()]);
+  await Promise.all([oriented?.close(), oriented25d?.close(), asStored?.close()]);
   rmSync(dir, { recursive: true, force: true });
 });
 
 describe('a model trained in LPS', () => {
-  const expected = expectedWorldMask();
+  const expected = expectedWorldMask(0);
 
   test.each(COPIES)('%s: the same world-space mask', async (_name, perm, flips) => {
     const image = stored(perm, flips);
     const result = await segmentVolume(oriented, image, { batchSize: 3 });
     expect(result.labelmap).toHaveLength(image.data.length);
     expect(worldMask(image, result.labelmap)).toEqual(expected);
+  });
+
+  test.each(COPIES)('%s, 2.5D (neighbours k − 1 … k + 1 as channels): the same world-space mask', async (_name, perm, flips) => {
+    const image = stored(perm, flips);
+    expect(worldMask(image, (await segmentVolume(oriented25d, image, { batchSize: 2 })).labelmap)).toEqual(expectedWorldMask(1));
   });
 
   test('a slice range of a turned volume: those source slices exactly, the rest empty', async () => {

@@ -1,7 +1,7 @@
 // One segmentation of a volume, without ONNX Runtime: the volume is brought to the voxel order the
-// model was trained in (manifest `input.orientation`), batches of its slices become network
-// inputs, network outputs become labels, and at the end the labels are post-processed and mapped
-// back onto the source grid voxel for voxel. The inference worker feeds it to its session.
+// model was trained in (manifest `input.orientation`), batches of its slices become network inputs
+// (2.5D neighbours as channels, `input.adjacentSlices`), network outputs become labels, and at the
+// end the labels are post-processed and mapped back onto the source grid voxel for voxel. The inference worker feeds it to its session.
 import { UserError } from '../../shared/errors';
 import type { ModelManifest } from '../../shared/manifest';
 import { keepLargestComponentPerLabel } from '../../shared/mask-algorithms';
@@ -10,7 +10,9 @@ import {
   canonicalSliceRange, fromCanonical, identityReorientation, planReorientation, toCanonical, type Reorientation,
 } from '../imaging/orientation';
 import { fillHolesPerSlice } from '../masks/fill-holes';
-import { labelDecoding, outputToLabels, planNetworkInput, prepareSliceInput, type LabelDecoding, type NetworkPlan, type VolumeSlices } from './slice-pipeline';
+import {
+  labelDecoding, outputToLabels, planNetworkInput, prepareSliceInput, sliceChannelsOf, type LabelDecoding, type NetworkPlan, type VolumeSlices,
+} from './slice-pipeline';
 
 export interface JobStart {
   /** The whole volume as stored (i fastest) and its direction (row-major, LPS). */
@@ -48,9 +50,13 @@ export class SegmentationJob {
     this.range = start.range;
     this.reorientation = manifest.input.orientation ? planReorientation(volume.size, start.direction) : identityReorientation(volume.size);
     const size = this.reorientation.size;
-    const mapping = channelMapping(volume.components, manifest.input.channels);
+    const sliceChannels = sliceChannelsOf(manifest.input);
+    if (sliceChannels === null) {
+      throw new UserError(`The model takes ${manifest.input.channels} channels, which ${2 * (manifest.input.adjacentSlices ?? 0) + 1} slices (input.adjacentSlices) cannot share; fix its manifest.`);
+    }
+    const mapping = channelMapping(volume.components, sliceChannels);
     if (!mapping) {
-      throw new UserError(`The model takes ${manifest.input.channels}-channel input but the image has ${volume.components} component(s) per voxel.`);
+      throw new UserError(`The model takes ${sliceChannels}-channel input${manifest.input.adjacentSlices ? ' per slice' : ''} but the image has ${volume.components} component(s) per voxel.`);
     }
     this.volume = { data: toCanonical(volume.data, volume.components, this.reorientation), size, components: volume.components };
     this.plan = planNetworkInput(manifest, { height: size[1], width: size[0] }, mapping);

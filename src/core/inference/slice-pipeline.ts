@@ -15,6 +15,10 @@ export interface SliceGeometry {
 
 export interface NetworkPlan {
   channels: number;
+  /** 2.5D: slices k − adjacent … k + adjacent each give `sliceChannels` of the channels, in that order. */
+  adjacent: number;
+  sliceChannels: number;
+  /** How image components become one slice's channels. */
   mapping: ChannelMapping;
   /** Size fed to the network. */
   netHeight: number;
@@ -24,15 +28,22 @@ export interface NetworkPlan {
   padMode: PadMode;
 }
 
+/** Channels of one slice: the model's channels shared by its 2.5D slices (null when they cannot be). */
+export function sliceChannelsOf(input: ModelManifest['input']): number | null {
+  const slices = 2 * (input.adjacentSlices ?? 0) + 1;
+  return input.channels % slices === 0 ? input.channels / slices : null;
+}
+
 export function planNetworkInput(manifest: ModelManifest, slice: SliceGeometry, mapping: ChannelMapping): NetworkPlan {
   const { channels, height, width, sizeMultiple } = manifest.input;
+  const slices = { adjacent: manifest.input.adjacentSlices ?? 0, sliceChannels: sliceChannelsOf(manifest.input) ?? channels };
   const padMode: PadMode = (manifest.input as { padding?: string }).padding === 'zero' ? 'zero' : 'edge';
   if (height !== undefined && width !== undefined) {
-    return { channels, mapping, netHeight: height, netWidth: width, resize: true, padMode };
+    return { channels, ...slices, mapping, netHeight: height, netWidth: width, resize: true, padMode };
   }
   const multiple = Math.max(1, sizeMultiple);
   return {
-    channels, mapping, padMode, resize: false,
+    channels, ...slices, mapping, padMode, resize: false,
     netHeight: roundUpToMultiple(slice.height, multiple), netWidth: roundUpToMultiple(slice.width, multiple),
   };
 }
@@ -44,14 +55,20 @@ export interface VolumeSlices {
 }
 
 /**
- * Writes slice k's network input ([channels, netHeight, netWidth]) into `out`. `scratch` (channels ×
- * H × W floats) is reused between calls.
+ * Writes slice k's network input ([channels, netHeight, netWidth]) into `out`: with 2.5D context its
+ * neighbours k − n … k + n, clamped at the volume's ends (as the trainer's stack_adjacent). `scratch`
+ * (channels × H × W floats) is reused between calls.
  */
 export function prepareSliceInput(
   volume: VolumeSlices, k: number, plan: NetworkPlan, manifest: ModelManifest, scratch: Float32Array, out: Float32Array,
 ): void {
-  const [w, h] = volume.size;
-  extractSliceChannels(volume.data, volume.size, volume.components, k, plan.channels, plan.mapping, scratch);
+  const [w, h, depth] = volume.size;
+  const block = plan.sliceChannels * w * h;
+  for (let d = -plan.adjacent; d <= plan.adjacent; d++) {
+    const neighbour = Math.min(depth - 1, Math.max(0, k + d));
+    const at = (d + plan.adjacent) * block;
+    extractSliceChannels(volume.data, volume.size, volume.components, neighbour, plan.sliceChannels, plan.mapping, scratch.subarray(at, at + block));
+  }
   applyIntensityPreprocessing(scratch, plan.channels, manifest.preprocessing);
   if (plan.resize) resizeBilinear(scratch, plan.channels, h, w, plan.netHeight, plan.netWidth, out);
   else padBottomRight(scratch, plan.channels, h, w, plan.netHeight, plan.netWidth, plan.padMode, out);
