@@ -63,16 +63,15 @@ function walk(r: Reorientation): { base: number; steps: [number, number, number]
   return { base, steps };
 }
 
-/** Calls visit(canonical index, source index) for every voxel, canonical order (x fastest). */
-function forEachVoxel(r: Reorientation, visit: (canonical: number, source: number) => void): void {
+/**
+ * Calls row(canonical index, source index, source step) for each canonical row (x runs along it),
+ * in canonical order; per row, not per voxel, so the callers' copy loops stay tight.
+ */
+function forEachRow(r: Reorientation, row: (canonical: number, source: number, step: number) => void): void {
   const { base, steps } = walk(r);
   const [cx, cy, cz] = r.size;
-  let o = 0;
-  for (let z = 0; z < cz; z++) {
-    for (let y = 0; y < cy; y++) {
-      let s = base + z * steps[2] + y * steps[1];
-      for (let x = 0; x < cx; x++, s += steps[0]) visit(o++, s);
-    }
+  for (let z = 0, o = 0; z < cz; z++) {
+    for (let y = 0; y < cy; y++, o += cx) row(o, base + z * steps[2] + y * steps[1], steps[0]);
   }
 }
 
@@ -80,8 +79,14 @@ function forEachVoxel(r: Reorientation, visit: (canonical: number, source: numbe
 export function toCanonical<T extends PixelArray>(data: T, components: number, r: Reorientation): T {
   if (r.identity) return data;
   const out = new (data.constructor as new (n: number) => T)(data.length);
-  if (components === 1) forEachVoxel(r, (o, s) => { out[o] = data[s]; });
-  else forEachVoxel(r, (o, s) => { for (let c = 0; c < components; c++) out[o * components + c] = data[s * components + c]; });
+  const cx = r.size[0];
+  forEachRow(r, (o, s, step) => {
+    if (components === 1) {
+      for (let x = 0; x < cx; x++, s += step) out[o + x] = data[s];
+    } else {
+      for (let x = 0; x < cx; x++, s += step) for (let c = 0; c < components; c++) out[(o + x) * components + c] = data[s * components + c];
+    }
+  });
   return out;
 }
 
@@ -89,7 +94,10 @@ export function toCanonical<T extends PixelArray>(data: T, components: number, r
 export function fromCanonical(labels: Uint8Array, r: Reorientation): Uint8Array {
   if (r.identity) return labels;
   const out = new Uint8Array(labels.length);
-  forEachVoxel(r, (o, s) => { out[s] = labels[o]; });
+  const cx = r.size[0];
+  forEachRow(r, (o, s, step) => {
+    for (let x = 0; x < cx; x++, s += step) out[s] = labels[o + x];
+  });
   return out;
 }
 
