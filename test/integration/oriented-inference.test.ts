@@ -6,10 +6,12 @@
 // orientation field shows that it would. A 2.5D model (slice k − 1 as a channel) must see its
 // neighbours in the canonical order too.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadModel, segmentVolume, type SegmentationModel } from '../../src/core/inference';
+import { closeImageIo, readImage, writeImage } from '../../src/core/io';
+import { createStudio } from '../../src/core/studio';
 import type { VolumeImage } from '../../src/shared/image';
 import { testManifest, writeConvModel } from '../fixtures/onnx-builder';
 
@@ -83,9 +85,11 @@ let oriented25d: SegmentationModel;
 let asStored: SegmentationModel;
 
 beforeAll(async () => {
-  const model = (name: string, orientation?: 'LPS', adjacentSlices = 0) => writeConvModel(join(dir, `${name}.onnx`), {
+  mkdirSync(join(dir, 'models'));
+  const model = (name: string, orientation?: 'LPS', adjacentSlices = 0) => writeConvModel(join(dir, 'models', `${name}.onnx`), {
     weights: [adjacentSlices ? [...kernel, ...none, ...none] : kernel], kernelSize: 3, bias: [-250],
     manifest: testManifest({
+      id: name,
       input: { channels: 1 + 2 * adjacentSlices, sizeMultiple: 1, layout: 'NCHW', ...(orientation ? { orientation } : {}), ...(adjacentSlices ? { adjacentSlices } : {}) },
       preprocessing: { scale: 1, mean: new Array(1 + 2 * adjacentSlices).fill(0), std: new Array(1 + 2 * adjacentSlices).fill(1) },
     }),
@@ -98,7 +102,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all([oriented?.close(), oriented25d?.close(), asStored?.close()]);
+  await Promise.all([oriented?.close(), oriented25d?.close(), asStored?.close(), closeImageIo()]);
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -138,5 +142,21 @@ describe('a model trained in LPS', () => {
     const mirrored = worldMask(ras, (await segmentVolume(asStored, ras)).labelmap);
     expect(mirrored).toHaveLength(expected.length);
     expect(mirrored).not.toEqual(expected);
+  });
+
+  test('from a host (studio.segment, what `medseg segment` runs): the phantom written as NIfTI (stored RAS) and as LPS NRRD gives one world mask', async () => {
+    const studio = createStudio({ workspace: join(dir, 'workspace'), models: { shipped: join(dir, 'models'), user: join(dir, 'user-models') } });
+    const masks: string[][] = [];
+    for (const [name, perm, flips] of [['ras.nii.gz', [0, 1, 2], [true, true, false]], ['sagittal.nrrd', [2, 0, 1], [false, true, true]]] as const) {
+      const input = join(dir, name);
+      await writeImage(input, stored([...perm], [...flips]));
+      const out = join(dir, `mask-${name}`);
+      await studio.segment({ input, model: 'oriented-2.5d', out, device: 'cpu' });
+      const [image, mask] = await Promise.all([readImage(input), readImage(out)]);
+      masks.push(worldMask(image, mask.data as Uint8Array));
+    }
+    const rounded = (points: string[]) => points.map((p) => p.split(',').map((v) => Number(v).toFixed(2)).join(','));
+    expect(rounded(masks[0])).toEqual(rounded(expectedWorldMask(1))); // NIfTI keeps spacing as float32
+    expect(rounded(masks[1])).toEqual(rounded(expectedWorldMask(1)));
   });
 });
