@@ -1,13 +1,18 @@
 // The case open in the page: image, labelmap + undo history (kept out of Vue's deep reactivity),
-// the label list, autosave and export; it makes the labelmap the editor controller's target.
+// the label list, autosave, and opening (progress, cancel, the series picker); it makes the
+// labelmap the editor controller's target.
 // Every engine call goes through the StudioApi. (The workspace's stored cases are core's
 // workspace/case-store.ts; this is the one being looked at and edited.)
 import { defineStore } from 'pinia';
-import { reactive, ref, shallowRef } from 'vue';
-import type { CaseSegmentResult, DicomSegResult, CaseSummary, ExportMaskResult, OpenedCase, UploadedFile } from '../../shared/api';
+import { computed, reactive, ref, shallowRef } from 'vue';
+import type { CaseSegmentResult, CaseSummary, OpenedCase, StudioEvent, UploadedFile } from '../../shared/api';
+import type { DicomSeriesSummary } from '../../shared/dicom';
 import type { Geometry, VolumeImage } from '../../shared/image';
 import type { LabelDefinition } from '../../shared/manifest';
+import { IMAGE_EXTENSION } from '../../shared/image-names';
 import { labelHistogram } from '../../shared/mask-algorithms';
+import { Provenance } from '../../shared/provenance';
+import { newJobId } from '../api/job-ids';
 import { recall, remember } from '../api/local-memory';
 import { studio } from '../api/studio-client';
 import { keepLargestComponent, Labelmap, LabelmapHistory, removeSmallIslands, type LabelmapChange } from '../editor';
@@ -17,6 +22,25 @@ import { useViewStore } from './view-store';
 import { nextLabelColor } from '../../shared/labels';
 
 export type SaveState = 'saved' | 'unsaved' | 'saving' | 'error';
+
+/** An open under way: files read / total from the engine's progress events, cancellable when it has a job. */
+export interface Opening {
+  what: string;
+  jobId: string | null;
+  done: number;
+  total: number;
+  message: string | null;
+  cancelled: boolean;
+}
+
+/** A folder holding several DICOM series, waiting for the user to pick one. */
+export interface SeriesChoice {
+  folder: string;
+  series: DicomSeriesSummary[];
+}
+
+/** What a reload reopens: the source and, for a folder of several series, which one. */
+interface LastCase { source: string; seriesUid?: string }
 
 /** Autosave runs this long after the last change. */
 export const AUTOSAVE_DELAY_MS = 2000;
@@ -37,8 +61,10 @@ export const useOpenCaseStore = defineStore('openCase', () => {
   const labels = ref<LabelDefinition[]>([]);
   const proposedBy = ref<string | null>(null);
   const recent = ref<CaseSummary[]>([]);
+  const opening = ref<Opening | null>(null);
   /** What the app is busy loading ("Opening liver.nii.gz…"), or null. */
-  const busy = ref<string | null>(null);
+  const busy = computed(() => (opening.value ? `Opening ${opening.value.what}…` : null));
+  const seriesChoice = ref<SeriesChoice | null>(null);
   const saveState = ref<SaveState>('saved');
   const savedAt = ref<string | null>(null);
   const undo = reactive({ canUndo: false, canRedo: false, undoName: null as string | null, redoName: null as string | null });
@@ -150,32 +176,84 @@ export const useOpenCaseStore = defineStore('openCase', () => {
     for (const warning of opened.warnings) notices.warning(warning);
   }
 
-  async function openWith(what: string, loader: () => Promise<OpenedCase>): Promise<boolean> {
-    busy.value = `Opening ${what}…`;
+  /** With `jobId`, the loader's engine job reports progress and can be cancelled. */
+  async function openWith(what: string, loader: (jobId?: string) => Promise<OpenedCase>, withJob = false): Promise<boolean> {
+    const mine = reactive<Opening>({ what, jobId: withJob ? newJobId() : null, done: 0, total: 0, message: null, cancelled: false });
+    opening.value = mine;
     try {
       await save();
-      const opened = await loader();
+      const opened = await loader(mine.jobId ?? undefined);
+      if (mine.cancelled) return false; // the engine finished before it heard the cancel
       load(opened);
-      remember('lastCase', opened.summary.source);
+      remember('lastCase', { source: opened.summary.source, seriesUid: opened.summary.seriesUid } satisfies LastCase);
       return true;
     } catch (e) {
-      notices.error(e, `Could not open ${what}`);
+      if (!mine.cancelled) notices.error(e, `Could not open ${what}`);
       return false;
     } finally {
-      busy.value = null;
+      if (opening.value === mine) opening.value = null;
       void refreshRecent();
     }
   }
 
-  const openPath = (path: string) => openWith(path, () => studio().openCase({ path }));
+  /** Stops the open under way; the case on screen stays. */
+  async function cancelOpening(): Promise<void> {
+    const o = opening.value;
+    if (!o?.jobId || o.cancelled) return;
+    o.cancelled = true;
+    opening.value = null;
+    notices.info(`Opening ${o.what} was cancelled.`);
+    try {
+      await studio().cancelJob(o.jobId);
+    } catch (e) {
+      notices.error(e, 'Could not cancel the opening');
+    }
+  }
+
+  function onEvent(event: StudioEvent): void {
+    const o = opening.value;
+    if (event.kind !== 'progress' || !o || event.jobId !== o.jobId) return;
+    Object.assign(o, { done: event.done, total: event.total, message: event.message ?? null });
+  }
+
+  /**
+   * Opens a file, or a folder: one holding several DICOM series first asks which (seriesChoice;
+   * the picker calls back with the series). `seriesUid` opens that series of the folder.
+   */
+  async function openPath(path: string, seriesUid?: string): Promise<boolean> {
+    seriesChoice.value = null;
+    if (seriesUid === undefined && !IMAGE_EXTENSION.test(path)) {
+      const series = await listSeries(path);
+      if (series.length > 1) {
+        seriesChoice.value = { folder: path, series };
+        return true;
+      }
+    }
+    return openWith(path, (jobId) => studio().openCase({ path, jobId, ...(seriesUid ? { seriesUid } : {}) }), true);
+  }
+
+  /** The folder's series, or none when it cannot tell (then opening it says why). */
+  async function listSeries(folder: string): Promise<DicomSeriesSummary[]> {
+    const mine = reactive<Opening>({ what: folder, jobId: null, done: 0, total: 0, message: 'Listing its series…', cancelled: false });
+    opening.value = mine;
+    try {
+      return await studio().listSeries(folder);
+    } catch {
+      return [];
+    } finally {
+      if (opening.value === mine) opening.value = null;
+    }
+  }
+
   const openSample = () => openWith('the sample case', () => studio().openSampleCase());
   const openUploaded = (files: UploadedFile[]) =>
     openWith(files.length === 1 ? files[0].name : `${files.length} files`, () => studio().openUploadedCase(files));
 
   /** After a reload: the case the user had open (autosaved work included), else the sample. */
   async function reopenLast(): Promise<void> {
-    const last = recall<string>('lastCase');
-    if (!(last && await openPath(last))) await openSample();
+    const stored = recall<LastCase | string>('lastCase');
+    const last = typeof stored === 'string' ? { source: stored } : stored;
+    if (!(last && await openPath(last.source, last.seriesUid))) await openSample();
   }
 
   /** Shows an image that lives only in the page (benchmarks, demos): no workspace, no autosave. */
@@ -281,32 +359,25 @@ export const useOpenCaseStore = defineStore('openCase', () => {
     }
   }
 
-  /** Exports with the label names and colours; no `out`: the workspace's exports folder. */
-  async function exportMask(out?: string, besideSource = false): Promise<ExportMaskResult | null> {
-    const lm = labelmap.value, s = summary.value;
-    if (!lm || !s || local.value) return null;
-    try {
-      return await studio().exportMask({ caseId: s.id, labelmap: lm.labels, out, besideSource, labels: labels.value.map((l) => ({ ...l })) });
-    } catch (e) {
-      notices.error(e, 'Export failed');
-      return null;
-    }
-  }
-
-  /** A DICOM SEG over the series the case came from; each segment's algorithm type from the provenance. */
-  async function exportDicomSeg(out: string): Promise<DicomSegResult | null> {
-    const lm = labelmap.value, s = summary.value;
-    if (!lm || !s || local.value) return null;
-    try {
-      return await studio().exportDicomSeg({ caseId: s.id, labelmap: lm.labels, provenance: lm.provenance, labels: labels.value.map((l) => ({ ...l })), out });
-    } catch (e) {
-      notices.error(e, 'DICOM SEG export failed');
-      return null;
-    }
+  /** An existing mask in place of the labelmap, as one undo step; every labelled voxel counts as drawn by a human. */
+  function applyLoadedMask(name: string, mask: Uint8Array, defs: LabelDefinition[]): number {
+    const lm = labelmap.value, h = history.value;
+    if (!lm || !h) return 0;
+    tools.controller.activeTool.cancel();
+    const changed = h.transaction(`Load mask (${name})`, () => {
+      let n = 0;
+      for (let v = 0; v < mask.length; v++) if (lm.setAt(v, mask[v], mask[v] ? Provenance.Human : Provenance.None)) n++;
+      lm.flushChanges('edit');
+      return n;
+    });
+    mergeLabels(defs);
+    markDirty();
+    return changed;
   }
 
   return {
-    summary, local, image, labelmap, history, labels, proposedBy, recent, busy, saveState, savedAt, undo, labelCounts,
-    openPath, openSample, openUploaded, openLocal, reopenLast, refreshRecent, save, removeIslands, keepLargest, applyModelResult, addLabel, updateLabel, setReviewed, exportMask, exportDicomSeg, recount,
+    summary, local, image, labelmap, history, labels, proposedBy, recent, busy, opening, seriesChoice, saveState, savedAt, undo, labelCounts,
+    openPath, cancelOpening, onEvent, openSample, openUploaded, openLocal, reopenLast, refreshRecent, save, removeIslands, keepLargest,
+    applyModelResult, applyLoadedMask, addLabel, updateLabel, setReviewed, recount,
   };
 });

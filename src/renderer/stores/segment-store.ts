@@ -5,6 +5,7 @@ import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
 import type { Device, ModelSummary, StudioEvent } from '../../shared/api';
 import { recall, remember } from '../api/local-memory';
+import { newJobId } from '../api/job-ids';
 import { studio } from '../api/studio-client';
 import { imageFamily, modelMismatch, modelsFor, type ModalityFamily } from '../../shared/model-match';
 import { messageOf, useNoticeStore } from './notice-store';
@@ -32,10 +33,6 @@ export interface SegmentRun {
   slices: number;
   seconds: number;
   changed: number;
-}
-
-function newJobId(): string {
-  return globalThis.crypto?.randomUUID?.() ?? `job-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 }
 
 export const useSegmentStore = defineStore('segment', () => {
