@@ -234,7 +234,7 @@ export const useOpenCaseStore = defineStore('openCase', () => {
 
   /** The folder's series, or none when it cannot tell (then opening it says why). */
   async function listSeries(folder: string): Promise<DicomSeriesSummary[]> {
-    const mine = reactive<Opening>({ what: folder, jobId: null, done: 0, total: 0, message: 'Listing its series…', cancelled: false });
+    const mine = reactive<Opening>({ what: folder, jobId: null, done: 0, total: 0, message: `Listing the DICOM series in ${folder}…`, cancelled: false });
     opening.value = mine;
     try {
       return await studio().listSeries(folder);
