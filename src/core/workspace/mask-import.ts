@@ -2,10 +2,12 @@
 // (in any axis order, so a RAS-ordered NIfTI of an LPS series fits exactly), or, when only its
 // header is wrong, the same size taken in file order if the caller says so. A mask on another
 // grid is refused, never silently resampled. Its names come from the file (Slicer's segment
-// fields, or the labels.json sidecar) through the I/O layer's readLabelmap.
+// fields, or the labels.json sidecar) through the I/O layer's readLabelmap. A DICOM SEG is laid onto
+// the image through world coordinates (its frames need not cover every slice), its segments named.
 import { basename } from 'node:path';
 import type { CaseSummary, LoadMaskRequest, LoadedMask } from '../../shared/api';
 import type { Geometry } from '../../shared/image';
+import type { LabelDefinition } from '../../shared/manifest';
 import { geometryDifference, sameGeometry, sameVoxelCentres } from '../../shared/geometry';
 import { labelsForValues } from '../../shared/labels';
 import { Provenance } from '../../shared/provenance';
@@ -13,6 +15,7 @@ import { UserError } from '../../shared/errors';
 import { readLabelmap } from '../io';
 import { resampleLabelsNearest } from '../imaging/resample-labels';
 import { binarisedIfJpeg } from '../masks/evaluate-files';
+import { isDicomSeg, readDicomSegOnGrid } from '../dicom-seg/seg-read';
 import type { CaseStore } from './case-store';
 import type { OpenImages } from './case-opening';
 
@@ -34,10 +37,16 @@ function countsOf(labelmap: Uint8Array): Record<number, number> {
   return counts;
 }
 
+async function readMask(path: string, image: Geometry, known: readonly LabelDefinition[]) {
+  if (!isDicomSeg(path)) return readLabelmap(path);
+  const seg = await readDicomSegOnGrid(path, image, known);
+  return { ...seg.grid, labels: seg.labelmap, segments: seg.labels, warnings: [] as string[] };
+}
+
 export async function loadCaseMask(cases: CaseStore, images: OpenImages, request: LoadMaskRequest): Promise<LoadedMask> {
   const record = await cases.get(request.caseId);
   const image = await images.get(request.caseId);
-  const mask = await readLabelmap(request.mask);
+  const mask = await readMask(request.mask, image, record.labels);
   const labels = onGrid({ ...mask, labels: Uint8Array.from(binarisedIfJpeg(request.mask, mask.labels)) }, image, request.voxelOrder === true);
   if (typeof labels === 'string') throw new UserError(`Cannot open ${basename(request.mask)} onto ${record.name}: ${labels}.`);
   // A binary mask saved 0/255 (a PNG) without names is label 1.

@@ -48,6 +48,7 @@ export const useMaskIoStore = defineStore('maskIo', () => {
     if (!c) return false;
     loading.value = fileName(path);
     try {
+      await cases.save(); // the engine matches a DICOM SEG's segments to the label names it has
       const mask = await studio().loadMask({ caseId: c.summary.id, mask: path, voxelOrder });
       if (cases.summary?.id !== c.summary.id) return false; // another case opened meanwhile
       const changed = cases.applyLoadedMask(fileName(path), mask.labelmap, mask.labels);
