@@ -1,6 +1,6 @@
 // Exporting a case's mask. By default it goes to a new file in the workspace's exports folder;
-// a target chosen by the caller may never be the case's source image, and may lie inside the
-// source's folder (a dataset folder) only when the caller says so. Label names and colours go
+// a target chosen by the caller is never a source image nor inside a DICOM series folder, and lies
+// beside a source file (a dataset folder) only when the caller says so. Label names and colours
 // travel with the mask, and browser mode can have the written bytes to download.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -21,7 +21,7 @@ import { isUnder, resolveReal } from '../confinement/real-path';
  * folder), and one beside a source file (a dataset folder) without `besideSource`. That the target
  * is no existing source image is `protect`'s to refuse, for every case's source.
  */
-export async function exportTargetProblem(out: string, source: string, sourceIsFolder: boolean, besideSource: boolean): Promise<string | null> {
+async function exportTargetProblem(out: string, source: string, sourceIsFolder: boolean, besideSource: boolean): Promise<string | null> {
   const [src, target] = await Promise.all([resolveReal(source), resolveReal(out)]);
   if (sourceIsFolder && isUnder(target, src)) {
     return `${out} is inside the DICOM folder the case was opened from (${src}), which is never written into; export to the ` +
