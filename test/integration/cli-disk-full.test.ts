@@ -9,11 +9,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { closeImageIo, writeImage } from '../../src/core/io';
 import { obliqueVolume } from '../fixtures/volumes';
+import { canMountSmallDisk } from '../fixtures/external-checkers';
 
 const BIN = resolve(__dirname, '../../bin/medseg.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'medseg-full-'));
-const CAN_MOUNT = spawnSync('unshare', ['-rm', 'sh', '-c', `mkdir -p '${dir}/probe' && mount -t tmpfs -o size=64k tmpfs '${dir}/probe'`]).status === 0;
-if (!CAN_MOUNT) console.warn('cli-disk-full: skipped, cannot mount a small tmpfs in a user namespace here (unshare -rm)');
+const CAN_MOUNT = canMountSmallDisk('cli-disk-full');
 
 beforeAll(async () => {
   await writeImage(join(dir, 'ct.nii.gz'), obliqueVolume({ size: [64, 64, 8] }));

@@ -7,11 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closeImageIo, writeImage, writeLabelmap } from '../../src/core/io';
 import type { Geometry } from '../../src/shared/image';
+import { PYTHON, hasPythonModules, required } from '../fixtures/external-checkers';
 
-const PYTHON = '/usr/bin/python3';
-const probe = spawnSync(PYTHON, ['-c', 'import nibabel, numpy, scipy.spatial'], { encoding: 'utf8' });
-const HAS_SCIPY = probe.status === 0;
-if (!HAS_SCIPY) console.warn(`cli-stats: the numpy/scipy comparison is skipped, ${PYTHON} lacks nibabel, numpy or scipy`);
+const HAS_SCIPY = required('nibabel, numpy and scipy', 'python3-scipy', hasPythonModules(['nibabel', 'numpy', 'scipy.spatial']));
 
 // numpy/scipy's reading of the same files: its own axial-axis choice, hull and pair distances over
 // every voxel corner, and the perpendicular by dense sampling of lines.

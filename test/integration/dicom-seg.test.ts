@@ -17,14 +17,12 @@ import { Provenance } from '../../src/shared/provenance';
 import type { LabelDefinition } from '../../src/shared/manifest';
 import { HAS_DCMTK, cross, defaultSeriesSpec, makeDicomSeries } from '../fixtures/dicom';
 import { testManifest, writeConvModel } from '../fixtures/onnx-builder';
+import { PYTHON, hasCommand, hasPythonModules, required } from '../fixtures/external-checkers';
 
-const PYTHON = '/usr/bin/python3';
-const HAS_PYDICOM = spawnSync(PYTHON, ['-c', 'import pydicom, numpy'], { encoding: 'utf8' }).status === 0;
-const HAS_DCIODVFY = spawnSync('dciodvfy', ['-h'], { encoding: 'utf8' }).error === undefined;
+const HAS_PYDICOM = required('pydicom and numpy', 'python3-pydicom', hasPythonModules(['pydicom', 'numpy']));
+const HAS_DCIODVFY = required('dciodvfy', 'dicom3tools', hasCommand('dciodvfy', ['-h']));
 const P17 = join(__dirname, '..', '..', '..', 'shared', 'data', '3dircadb-p17');
 const ENHANCED_CT = join(P17, '..', 'dicom-edge-cases', 'eCT_Supplemental.dcm');
-if (!HAS_DCMTK) console.warn('dicom-seg: skipped, dcmtk (dump2dcm) is not installed');
-if (!HAS_DCIODVFY) console.warn('dicom-seg: dciodvfy (dicom3tools) is not installed; the validator check is skipped');
 
 const home = mkdtempSync(join(tmpdir(), 'medseg-seg-'));
 const models = join(home, 'models');

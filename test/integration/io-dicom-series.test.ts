@@ -10,8 +10,6 @@ import { isUserError } from '../../src/shared/errors';
 import type { ReadProgress } from '../../src/shared/image';
 import { HAS_DCMTK, defaultSeriesSpec, makeDicomSeries } from '../fixtures/dicom';
 
-if (!HAS_DCMTK) console.warn('io-dicom-series: skipped, DCMTK (dump2dcm) is not installed (apt-get install dcmtk)');
-
 const CT_UID = '1.2.826.0.1.3680043.2.1125.9999.1';
 const MR_UID = '1.2.826.0.1.3680043.2.1125.9999.8';
 let dir: string;

@@ -7,8 +7,7 @@ import { closeImageIo, readImage } from '../../src/core/io';
 import { sameGeometry } from '../../src/shared/geometry';
 import type { VolumeImage } from '../../src/shared/image';
 import { defaultSeriesSpec, hasTool, HAS_DCMTK, makeDicomSeries, makeDicomWithoutPixels, type SeriesFixture } from '../fixtures/dicom';
-
-if (!HAS_DCMTK) console.warn('io-dicom: skipped, DCMTK (dump2dcm) is not installed (apt-get install dcmtk)');
+import { required } from '../fixtures/external-checkers';
 
 let dir: string;
 beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'medseg-io-dcm-')); });
@@ -57,7 +56,7 @@ describe.skipIf(!HAS_DCMTK)('DICOM series', () => {
     ['RLE lossless', { compression: 'rle' }, 'dcmcrle'],
   ] as const;
   for (const [name, overrides, tool] of encodings) {
-    it.skipIf(!hasTool(tool))(`reads ${name}`, async () => {
+    it.skipIf(!required(`dcmtk's ${tool}`, 'dcmtk', hasTool(tool)))(`reads ${name}`, async () => {
       const folder = join(dir, name.replace(/\W+/g, '-'));
       const fx = makeDicomSeries(folder, defaultSeriesSpec({ slices: 3, ...overrides }));
       expectSeries(await readImage(folder), fx);

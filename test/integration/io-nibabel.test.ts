@@ -9,11 +9,9 @@ import { closeImageIo, readImage, writeImage } from '../../src/core/io';
 import { indexToWorld } from '../../src/shared/geometry';
 import type { Geometry } from '../../src/shared/image';
 import { obliqueVolume } from '../fixtures/volumes';
+import { PYTHON, hasPythonModules, required } from '../fixtures/external-checkers';
 
-const PYTHON = '/usr/bin/python3';
-const probe = spawnSync(PYTHON, ['-c', 'import nibabel, numpy'], { encoding: 'utf8' });
-const HAS_NIBABEL = probe.status === 0;
-if (!HAS_NIBABEL) console.warn(`io-nibabel: skipped, ${PYTHON} with nibabel + numpy is not available (${(probe.stderr || String(probe.error)).trim().split('\n').pop()})`);
+const HAS_NIBABEL = required('nibabel and numpy', 'python3-nibabel', hasPythonModules(['nibabel', 'numpy']));
 
 function python(script: string, ...args: string[]): string {
   const r = spawnSync(PYTHON, ['-c', script, ...args], { encoding: 'utf8' });

@@ -8,8 +8,9 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closeImageIo, writeImage } from '../../src/core/io';
+import { canMountSmallDisk } from '../fixtures/external-checkers';
 
-const CAN_MOUNT = spawnSync('unshare', ['-rm', 'sh', '-c', 'mount -t tmpfs -o size=1m tmpfs /mnt'], { encoding: 'utf8' }).status === 0;
+const CAN_MOUNT = canMountSmallDisk('workspace-disk');
 const root = mkdtempSync(join(tmpdir(), 'medseg-disk-'));
 const image = join(root, 'ct.nii.gz');
 const SCRIPT = join(__dirname, '../fixtures/workspace-on-small-disk.ts');

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from checkers import need
 
 from medseg_training.data import (DataError, Preprocessing, SampleOptions, foreground, load_dataset, load_pair,
                                   mask_alignment_report, parse_labels, stack_adjacent)
@@ -35,7 +36,7 @@ def test_nifti_slices_are_transposed_i_j(tmp_path):
 
 def write_dicom_series(folder, n=4, rows=6, cols=5, slope=2.0, intercept=-1000.0):
     """Oblique series written in shuffled file order; slice k stores k*10 + column index."""
-    pydicom = pytest.importorskip("pydicom")
+    pydicom = need("pydicom")
     from pydicom.dataset import FileDataset, FileMetaDataset
     from pydicom.uid import ExplicitVRLittleEndian, generate_uid
 

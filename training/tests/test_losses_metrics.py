@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 import torch
+from checkers import need
 
 from medseg_training.losses import DiceCELoss, StructureLoss, make_loss, soft_dice_loss
 from medseg_training.metrics import dice, fill_holes_per_slice, largest_component, overlap_metrics
@@ -61,7 +62,7 @@ def test_dice_metric():
 
 
 def test_postprocessing():
-    pytest.importorskip("scipy")
+    need("scipy")
     m = np.zeros((2, 10, 10), bool)
     m[:, 1:8, 1:8] = True
     m[:, 4, 4] = False  # a hole
