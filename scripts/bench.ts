@@ -15,6 +15,7 @@ import { editorBench } from './bench/editor-bench';
 import { interactiveBench } from './bench/interactive-bench';
 import { workspaceBench } from './bench/workspace-bench';
 import { cudaBench } from './bench/cuda-bench';
+import { serverBodyBench } from './bench/server-body-bench';
 
 const THREADS = 2;
 const SHARED_DATA = join(appRoot(), '..', 'shared', 'data');
@@ -117,7 +118,9 @@ async function main() {
   const { editor, viewer } = await editorBench();
   log('AI clicks: headless Chromium through browser mode');
   const interactive = await interactiveBench();
-  process.stdout.write(JSON.stringify({ inference, io, segment, workspace, case: caseOpen, editor, viewer, interactive }, null, 2) + '\n');
+  log('server: peak memory of a 256 MiB call, with a Content-Length and chunked');
+  const server = await serverBodyBench();
+  process.stdout.write(JSON.stringify({ inference, io, segment, workspace, case: caseOpen, editor, viewer, interactive, server }, null, 2) + '\n');
 }
 
 try {

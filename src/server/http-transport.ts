@@ -14,7 +14,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { STUDIO_METHODS, type StudioApi, type StudioEvent } from '../shared/api';
 import { callProblem } from '../shared/call-checks';
 import { isUserError } from '../shared/errors';
-import { decodeEnvelope, encodeEnvelope, EnvelopeError } from '../shared/binary-envelope';
+import { encodeEnvelope, EnvelopeError, EnvelopeReader, EnvelopeTooLarge } from '../shared/binary-envelope';
 
 export interface StudioServerOptions {
   studio: StudioApi;
@@ -53,22 +53,25 @@ class Refusal extends Error {
 }
 
 /**
- * The body, never more than `cap` bytes of it in memory: a declared length over the cap is refused
- * before anything is read, and one buffer of the declared size is filled in place (no second copy).
+ * The call's arguments, decoded as the body arrives: each blob lands in a buffer of its own, so a
+ * body costs its size once, chunked or not. A declared length over the cap (the Content-Length, or
+ * the envelope's own header for a chunked body) is refused before the rest is read.
  */
-async function readBody(req: IncomingMessage, cap: number): Promise<Uint8Array> {
+async function readArguments(req: IncomingMessage, cap: number): Promise<unknown> {
   const declared = declaredLength(req, cap);
-  const chunks: Buffer[] = [];
-  const body = declared === null ? null : Buffer.allocUnsafe(declared);
+  const reader = new EnvelopeReader(cap, declared ?? undefined);
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    if (size + chunk.length > (declared ?? cap)) throw new Refusal(413, `the request body is over the limit of ${cap} bytes`);
-    if (body) chunk.copy(body, size);
-    else chunks.push(chunk);
-    size += chunk.length;
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > (declared ?? cap)) throw new Refusal(413, `the request body is over the limit of ${cap} bytes`);
+      reader.push(chunk);
+    }
+  } catch (e) {
+    throw e instanceof EnvelopeTooLarge ? new Refusal(413, `the request body is over the limit of ${cap} bytes: ${e.message}`) : e;
   }
-  if (body && size !== declared) throw new Refusal(400, `the request body ended after ${size} of its ${declared} bytes`);
-  return body ?? Buffer.concat(chunks);
+  if (declared !== null && size !== declared) throw new Refusal(400, `the request body ended after ${size} of its ${declared} bytes`);
+  return reader.finish();
 }
 
 function declaredLength(req: IncomingMessage, cap: number): number | null {
@@ -138,7 +141,7 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
   async function callApi(req: IncomingMessage, res: ServerResponse, method: string): Promise<void> {
     if (req.method !== 'POST' || !methods.has(method)) return sendEnvelope(res, 404, { ok: false, error: `no such method: ${method}` });
     if (!tokenMatches(token, req.headers['x-medseg-token'])) return sendEnvelope(res, 401, { ok: false, error: 'missing or wrong access token' });
-    const args = decodeEnvelope(await readBody(req, cap));
+    const args = await readArguments(req, cap);
     if (!Array.isArray(args)) throw new Refusal(400, 'the arguments must be an array');
     const problem = callProblem(method, args);
     if (problem) throw new Refusal(400, problem);

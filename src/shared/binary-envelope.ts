@@ -37,7 +37,7 @@ export function encodeEnvelope(value: unknown): Uint8Array<ArrayBuffer> {
   out.set(body, 8 + header.byteLength);
   let offset = 8 + header.byteLength + body.byteLength;
   for (const blob of blobs) {
-    offset = Math.ceil(offset / 8) * 8; // 8-byte aligned for any typed array (decodeEnvelope still copies: see there)
+    offset = Math.ceil(offset / 8) * 8; // 8-byte aligned for any typed array
     out.set(blob, offset);
     offset += blob.byteLength;
   }
@@ -60,42 +60,131 @@ function parseJson(bytes: Uint8Array, what: string, reviver?: (key: string, valu
   }
 }
 
+/** The message declares more bytes than the reader may take: what a server answers 413 to. */
+export class EnvelopeTooLarge extends EnvelopeError {
+  constructor(declared: number, limit: number) {
+    super(`it declares ${declared} bytes, over the limit of ${limit}`);
+    this.name = 'EnvelopeTooLarge';
+  }
+}
+
 /**
- * Every length the message declares is checked against its actual size before anything is
- * allocated, so a small message cannot make the reader allocate (or write to disk) more than it sent.
+ * Decodes an envelope as its bytes arrive: the JSON first, then each blob straight into a buffer of
+ * its own, so a message costs its own size once (no whole-message buffer, no copy per blob), and a
+ * stream can be refused as soon as its header says it is too big. Every declared length is checked
+ * against what arrives, and a blob's buffer is allocated only once its first byte has, so a small
+ * message cannot make the reader allocate (or write to disk) more than it sent.
  */
+export class EnvelopeReader {
+  private readonly prefix = new Uint8Array(8);
+  private received = 0;
+  /** Where the JSON ends (8 + header + body), once the prefix is in. */
+  private jsonEnd = -1;
+  private readonly jsonParts: Uint8Array[] = [];
+  private json: Uint8Array | null = null;
+  private headerLength = 0;
+  /** [start, end) of each blob in the message, and where the message ends, once the header is in. */
+  private spans: [number, number][] = [];
+  private total = -1;
+  private readonly blobs: Uint8Array<ArrayBuffer>[] = [];
+  private current = 0;
+
+  /** `maxBytes`: the most this reader takes. `exactBytes`: the size the message must have (a Content-Length). */
+  constructor(private readonly maxBytes = Infinity, private readonly exactBytes?: number) {}
+
+  push(chunk: Uint8Array): void {
+    let at = 0;
+    while (at < chunk.length) {
+      const pos = this.received;
+      let take: number;
+      if (pos < 8) {
+        take = Math.min(8 - pos, chunk.length - at);
+        this.prefix.set(chunk.subarray(at, at + take), pos);
+      } else if (pos < this.jsonEnd) {
+        take = Math.min(this.jsonEnd - pos, chunk.length - at);
+        this.jsonParts.push(chunk.slice(at, at + take));
+      } else {
+        take = this.takeBlobBytes(chunk.subarray(at), pos);
+      }
+      at += take;
+      this.received += take;
+      if (this.received === 8 && this.jsonEnd < 0) this.readPrefix();
+      if (this.received === this.jsonEnd && this.total < 0) this.readHeader();
+    }
+  }
+
+  /** The decoded value, once every declared byte has arrived (and not one more). */
+  finish<T = unknown>(): T {
+    if (this.received < 8) throw new EnvelopeError(`${this.received} bytes is shorter than its 8-byte length prefix`);
+    if (this.total < 0) throw new EnvelopeError(`it declares ${this.jsonEnd} bytes of JSON but has ${this.received}`);
+    if (this.received !== this.total) throw new EnvelopeError(`its header declares ${this.total} bytes in all but the message has ${this.received}`);
+    const buffers = this.spans.map(([start, end], i) => (this.blobs[i] ?? new Uint8Array(end - start)).buffer);
+    return parseJson(this.json!.subarray(this.headerLength), 'body', (_key, v) => {
+      if (!isBinaryRef(v)) return v;
+      const buffer = buffers[v.$binary];
+      if (buffer === undefined) throw new EnvelopeError(`it refers to blob ${v.$binary} of ${buffers.length}`);
+      if (v.type === 'ArrayBuffer') return buffer;
+      if (!Object.hasOwn(TYPED_ARRAYS, v.type)) throw new EnvelopeError(`${JSON.stringify(v.type)} is not a typed array type`);
+      const Type = TYPED_ARRAYS[v.type];
+      if (buffer.byteLength % Type.BYTES_PER_ELEMENT !== 0) throw new EnvelopeError(`a ${v.type} cannot be ${buffer.byteLength} bytes long`);
+      return new Type(buffer);
+    }) as T;
+  }
+
+  private checkSize(declared: number): void {
+    if (this.exactBytes !== undefined && declared > this.exactBytes) {
+      throw new EnvelopeError(`it declares ${declared} bytes but the request has ${this.exactBytes}`);
+    }
+    if (declared > this.maxBytes) throw new EnvelopeTooLarge(declared, this.maxBytes);
+  }
+
+  private readPrefix(): void {
+    const view = new DataView(this.prefix.buffer);
+    this.headerLength = view.getUint32(0, true);
+    this.jsonEnd = 8 + this.headerLength + view.getUint32(4, true);
+    this.checkSize(this.jsonEnd);
+  }
+
+  private readHeader(): void {
+    const json = new Uint8Array(this.jsonEnd - 8);
+    let at = 0;
+    for (const part of this.jsonParts.splice(0)) {
+      json.set(part, at);
+      at += part.length;
+    }
+    this.json = json;
+    const header = parseJson(json.subarray(0, this.headerLength), 'header') as { blobs?: unknown };
+    const lengths = header?.blobs;
+    if (!Array.isArray(lengths) || !lengths.every((n) => Number.isSafeInteger(n) && n >= 0)) {
+      throw new EnvelopeError('its header must be {"blobs": [byte lengths]}');
+    }
+    let offset = this.jsonEnd;
+    this.spans = (lengths as number[]).map((length) => {
+      offset = Math.ceil(offset / 8) * 8;
+      const span: [number, number] = [offset, offset + length];
+      offset += length;
+      return span;
+    });
+    this.checkSize(offset);
+    this.total = offset;
+  }
+
+  /** Bytes at `pos` (past the JSON) into the blob they belong to; padding between blobs is skipped. */
+  private takeBlobBytes(bytes: Uint8Array, pos: number): number {
+    while (this.current < this.spans.length && pos >= this.spans[this.current][1]) this.current++;
+    const span = this.spans[this.current];
+    if (span === undefined) throw new EnvelopeError(`its header declares ${this.total} bytes in all but the message is longer`);
+    if (pos < span[0]) return Math.min(span[0] - pos, bytes.length);
+    const take = Math.min(span[1] - pos, bytes.length);
+    const blob = (this.blobs[this.current] ??= new Uint8Array(span[1] - span[0]));
+    blob.set(bytes.subarray(0, take), pos - span[0]);
+    return take;
+  }
+}
+
+/** A whole message at once (each blob copied into a buffer of its own: a Node Buffer may be a view into a shared pool). */
 export function decodeEnvelope<T = unknown>(bytes: Uint8Array): T {
-  if (bytes.byteLength < 8) throw new EnvelopeError(`${bytes.byteLength} bytes is shorter than its 8-byte length prefix`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerLength = view.getUint32(0, true);
-  const bodyLength = view.getUint32(4, true);
-  const jsonEnd = 8 + headerLength + bodyLength;
-  if (jsonEnd > bytes.byteLength) throw new EnvelopeError(`it declares ${jsonEnd} bytes of JSON but has ${bytes.byteLength}`);
-  const header = parseJson(bytes.subarray(8, 8 + headerLength), 'header') as { blobs?: unknown };
-  const lengths = header?.blobs;
-  if (!Array.isArray(lengths) || !lengths.every((n) => Number.isSafeInteger(n) && n >= 0)) {
-    throw new EnvelopeError('its header must be {"blobs": [byte lengths]}');
-  }
-  let offset = jsonEnd;
-  const spans = (lengths as number[]).map((length) => {
-    offset = Math.ceil(offset / 8) * 8;
-    const span = [offset, offset + length] as const;
-    offset += length;
-    return span;
-  });
-  if (offset !== Math.max(bytes.byteLength, jsonEnd)) {
-    throw new EnvelopeError(`its header declares ${offset} bytes in all but the message has ${bytes.byteLength}`);
-  }
-  // Own, aligned copies (a Node Buffer's slice() would be a view into its shared pool).
-  const buffers = spans.map(([start, end]) => new Uint8Array(bytes.subarray(start, end)).buffer);
-  return parseJson(bytes.subarray(8 + headerLength, jsonEnd), 'body', (_key, v) => {
-    if (!isBinaryRef(v)) return v;
-    const buffer = buffers[v.$binary];
-    if (buffer === undefined) throw new EnvelopeError(`it refers to blob ${v.$binary} of ${buffers.length}`);
-    if (v.type === 'ArrayBuffer') return buffer;
-    if (!Object.hasOwn(TYPED_ARRAYS, v.type)) throw new EnvelopeError(`${JSON.stringify(v.type)} is not a typed array type`);
-    const Type = TYPED_ARRAYS[v.type];
-    if (buffer.byteLength % Type.BYTES_PER_ELEMENT !== 0) throw new EnvelopeError(`a ${v.type} cannot be ${buffer.byteLength} bytes long`);
-    return new Type(buffer);
-  }) as T;
+  const reader = new EnvelopeReader();
+  reader.push(bytes);
+  return reader.finish<T>();
 }

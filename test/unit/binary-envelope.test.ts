@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { decodeEnvelope, encodeEnvelope, EnvelopeError } from '../../src/shared/binary-envelope';
+import { decodeEnvelope, encodeEnvelope, EnvelopeError, EnvelopeReader, EnvelopeTooLarge } from '../../src/shared/binary-envelope';
 
 test('typed arrays and buffers survive as bytes beside ordinary JSON', () => {
   const value = {
@@ -70,4 +70,39 @@ test('every declared length is checked against the message before anything is al
     expect(() => decodeEnvelope(bytes), what).toThrow(EnvelopeError);
     expect(() => decodeEnvelope(bytes), what).toThrow(why);
   }
+});
+
+test('a message read as it arrives, in chunks of any size, decodes into one buffer per blob', () => {
+  const value = [{ caseId: 'c', labelmap: new Uint8Array(1001).map((_, i) => i % 251), provenance: new Int16Array([5, -6, 7]), raw: new Uint8Array([1, 2]).buffer }];
+  const bytes = encodeEnvelope(value);
+  for (const size of [1, 3, 8, 13, 1000, bytes.length]) {
+    const reader = new EnvelopeReader(bytes.length, bytes.length);
+    for (let at = 0; at < bytes.length; at += size) reader.push(bytes.subarray(at, at + size));
+    const [back] = reader.finish<typeof value>();
+    expect(back, `chunks of ${size}`).toEqual(value[0]);
+    // Each blob owns a buffer of its own size: nothing holds on to the whole message.
+    expect(back.labelmap.buffer.byteLength).toBe(1001);
+    expect(back.provenance.buffer.byteLength).toBe(6);
+    expect(back.raw.byteLength).toBe(2);
+  }
+});
+
+test('a stream is refused as soon as its header declares more than the limit or than the request holds', () => {
+  const bytes = encodeEnvelope([new Uint8Array(4096)]);
+  const jsonEnd = 8 + new DataView(bytes.buffer).getUint32(0, true) + new DataView(bytes.buffer).getUint32(4, true);
+  // The header alone (no blob byte yet) is enough to refuse a 4 KiB blob over a 1 KiB limit.
+  expect(() => new EnvelopeReader(1024).push(bytes.subarray(0, jsonEnd))).toThrow(EnvelopeTooLarge);
+  expect(() => new EnvelopeReader(1024).push(bytes.subarray(0, jsonEnd))).toThrow(/declares \d+ bytes, over the limit of 1024/);
+  // A JSON part declared over the limit is refused from the 8-byte prefix.
+  const prefix = new Uint8Array(8);
+  new DataView(prefix.buffer).setUint32(0, 1 << 30, true);
+  expect(() => new EnvelopeReader(1 << 20).push(prefix)).toThrow(EnvelopeTooLarge);
+  // Under a Content-Length, declaring more than it is malformed (400), not too large.
+  const lying = () => new EnvelopeReader(1 << 20, 100).push(bytes.subarray(0, jsonEnd));
+  expect(lying).toThrow(EnvelopeError);
+  expect(lying).not.toThrow(EnvelopeTooLarge);
+  // Bytes past the declared end are refused as they come.
+  const reader = new EnvelopeReader();
+  reader.push(bytes);
+  expect(() => reader.push(new Uint8Array(1))).toThrow(/declares \d+ bytes in all but the message is longer/);
 });

@@ -86,15 +86,39 @@ test('a streamed body stops being read at the cap', async () => {
   await stillServing();
 });
 
-test('declared blob lengths are checked against the body: a 100-byte request cannot declare 64 MiB', async () => {
-  const before = calls.length;
+/** An upload's envelope up to its blob (prefix, header, JSON) whose header declares a blob of `bytes`. */
+function uploadDeclaring(bytes: number): Buffer {
   const honest = encodeEnvelope([[{ name: 'a.png', bytes: new Uint8Array(0) }]]);
   const view = new DataView(honest.buffer);
-  const header = Buffer.from(JSON.stringify({ blobs: [64 << 20] }));
-  const bodyJson = honest.subarray(8 + view.getUint32(0, true));
-  const lying = Buffer.concat([Buffer.alloc(8), header, bodyJson]);
+  const header = Buffer.from(JSON.stringify({ blobs: [bytes] }));
+  const lying = Buffer.concat([Buffer.alloc(8), header, honest.subarray(8 + view.getUint32(0, true))]);
   lying.writeUInt32LE(header.length, 0);
   lying.writeUInt32LE(view.getUint32(4, true), 4);
+  return lying;
+}
+
+/** A chunked-encoding frame of `bytes`. */
+const frame = (bytes: Uint8Array) => Buffer.concat([Buffer.from(`${bytes.length.toString(16)}\r\n`), bytes, Buffer.from('\r\n')]);
+const chunkedHead = (method: string) => `POST /api/${method} HTTP/1.1\r\nHost: ${own()}\r\nx-medseg-token: ${server.token}\r\nTransfer-Encoding: chunked\r\n\r\n`;
+
+test('a chunked body is decoded as it arrives, and refused once its envelope declares more than the cap', async () => {
+  const before = calls.length;
+  const upload = encodeEnvelope([[{ name: 'a.png', bytes: new Uint8Array(300_000).fill(3) }]]);
+  const pieces = [0, 5, 100, 65_536, upload.length].map((at, i, all) => upload.subarray(at, all[i + 1] ?? at)).filter((p) => p.length);
+  const honest = await rawExchange(port, Buffer.concat([Buffer.from(chunkedHead('openUploadedCase')), ...pieces.map(frame), Buffer.from('0\r\n\r\n')]));
+  expect(honest.status).toBe(200);
+  expect(calls.length).toBe(before + 1);
+  // Only the envelope's prefix and header are sent: they declare 64 MiB, the answer comes without the rest.
+  const refused = await rawExchange(port, Buffer.concat([Buffer.from(chunkedHead('openUploadedCase')), frame(uploadDeclaring(64 << 20))]));
+  expect(refused.status).toBe(413);
+  expect(refused.text).toMatch(/over the limit of 1048576 bytes: malformed request envelope: it declares \d+ bytes, over the limit/);
+  expect(calls.length).toBe(before + 1);
+  await stillServing();
+});
+
+test('declared blob lengths are checked against the body: a 100-byte request cannot declare 64 MiB', async () => {
+  const before = calls.length;
+  const lying = uploadDeclaring(64 << 20);
   expect(lying.length).toBeLessThan(100);
   const answer = await post('openUploadedCase', [], lying);
   expect(answer.status).toBe(400);
