@@ -2,6 +2,8 @@
 // dialogs (HostDialogs). Every call is checked before it does anything: it must come from the
 // app's own page, name a known method and carry arguments of the contract's declared kinds.
 import type { IpcMainInvokeEvent, OpenDialogOptions, OpenDialogReturnValue, SaveDialogOptions, SaveDialogReturnValue } from 'electron';
+import { existsSync } from 'node:fs';
+import { extensionOf } from '../core/io/formats';
 import { STUDIO_METHODS, type StudioApi } from '../shared/api';
 import { callProblem } from '../shared/call-checks';
 import { isUserError } from '../shared/errors';
@@ -39,9 +41,24 @@ export interface NativeDialogs {
   showSaveDialog(event: IpcMainInvokeEvent, options: SaveDialogOptions): Promise<SaveDialogReturnValue>;
 }
 
-const IMAGE_FILTERS = [{ name: 'Images', extensions: ['nii', 'gz', 'nrrd', 'nhdr', 'mha', 'mhd', 'dcm', 'png', 'jpg', 'jpeg', 'tif', 'tiff', 'bmp'] }];
+// DICOM slices often have no extension at all: they need the "All files" filter.
+const IMAGE_FILTERS = [
+  { name: 'Images', extensions: ['nii', 'gz', 'nrrd', 'nhdr', 'mha', 'mhd', 'dcm', 'png', 'jpg', 'jpeg', 'tif', 'tiff', 'bmp'] },
+  { name: 'All files', extensions: ['*'] },
+];
 // Electron's filters take one suffix each: 'nrrd' covers Slicer's .seg.nrrd, 'dcm' a DICOM SEG.
 const MASK_FILTERS = [{ name: 'Masks', extensions: ['gz', 'nii', 'nrrd', 'mha', 'png', 'dcm'] }];
+
+/**
+ * Linux's save dialog returns a name typed without an extension as it is ("liver"), which no writer
+ * takes: it gets the suggested one ("liver.nii.gz"), unless a file of that name exists (the dialog
+ * asked about overwriting "liver", not it).
+ */
+function withSuggestedExtension(picked: string, suggested: unknown): string {
+  const extension = typeof suggested === 'string' ? extensionOf(suggested) : '';
+  if (extensionOf(picked) !== '' || extension === '' || existsSync(picked + extension)) return picked;
+  return picked + extension;
+}
 
 /** What the user picks becomes usable by the page: readable when opened, writable when saved to. */
 export function bindHostDialogs(ipc: IpcRegistry, dialogs: NativeDialogs, grants: DialogGrants, fromOwnPage: (event: IpcMainInvokeEvent) => boolean): void {
@@ -59,8 +76,9 @@ export function bindHostDialogs(ipc: IpcRegistry, dialogs: NativeDialogs, grants
         ...(typeof suggestedPath === 'string' && suggestedPath.length < 4096 ? { defaultPath: suggestedPath } : {}), filters: MASK_FILTERS,
       });
       if (picked.canceled || !picked.filePath) return null;
-      await grants.grantWrite(picked.filePath);
-      return picked.filePath;
+      const target = withSuggestedExtension(picked.filePath, suggestedPath);
+      await grants.grantWrite(target);
+      return target;
     },
   };
   for (const [method, handler] of Object.entries(handlers) as [keyof HostDialogs, (typeof handlers)[keyof HostDialogs]][]) {

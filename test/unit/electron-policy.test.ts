@@ -168,3 +168,19 @@ test('the page may name only what the user picked, the workspace and the model s
   await expect(guarded.exportMask({ caseId: 'c', labelmap: new Uint8Array(1), out: join(modelStore, 'm.nii.gz') })).rejects.toThrow(/never written/);
   expect(seen.length).toBe(4);
 });
+
+test('a save target typed without an extension gets the suggested one, and that file is what becomes writable', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'medseg-save-'));
+  writeFileSync(join(dir, 'kept.nii.gz'), 'an earlier export');
+  const answers = [join(dir, 'liver'), join(dir, 'kept'), join(dir, 'named.nrrd')];
+  const dialogs = { showOpenDialog: async () => ({ canceled: true, filePaths: [] }), showSaveDialog: async () => ({ canceled: false, filePath: answers.shift()! }) };
+  const grants = new DialogGrants();
+  const ipc = fakeIpc();
+  bindHostDialogs(ipc.registry, dialogs, grants, own);
+  const suggested = join(dir, 'ct-mask.nii.gz');
+  expect(await ipc.invoke('host:pickExportTarget', APP_PAGE_URL, suggested)).toEqual({ ok: true, value: join(dir, 'liver.nii.gz') });
+  // The dialog asked about overwriting "kept", not "kept.nii.gz": an existing file is never taken over unasked.
+  expect(await ipc.invoke('host:pickExportTarget', APP_PAGE_URL, suggested)).toEqual({ ok: true, value: join(dir, 'kept') });
+  expect(await ipc.invoke('host:pickExportTarget', APP_PAGE_URL, suggested)).toEqual({ ok: true, value: join(dir, 'named.nrrd') });
+  expect([...grants.writes].sort()).toEqual([join(dir, 'kept'), join(dir, 'liver.nii.gz'), join(dir, 'named.nrrd')].sort());
+});
