@@ -60,6 +60,9 @@ function parseJson(bytes: Uint8Array, what: string, reviver?: (key: string, valu
   }
 }
 
+/** Calls and answers carry their bulk as blobs; JSON this big is no message of ours (and would cost several times its size to parse). */
+const MAX_JSON_BYTES = 64 << 20;
+
 /** The message declares more bytes than the reader may take: what a server answers 413 to. */
 export class EnvelopeTooLarge extends EnvelopeError {
   constructor(declared: number, limit: number) {
@@ -142,6 +145,7 @@ export class EnvelopeReader {
     const view = new DataView(this.prefix.buffer);
     this.headerLength = view.getUint32(0, true);
     this.jsonEnd = 8 + this.headerLength + view.getUint32(4, true);
+    if (this.jsonEnd - 8 > MAX_JSON_BYTES) throw new EnvelopeTooLarge(this.jsonEnd, 8 + MAX_JSON_BYTES);
     this.checkSize(this.jsonEnd);
   }
 

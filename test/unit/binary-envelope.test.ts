@@ -52,7 +52,7 @@ test('every declared length is checked against the message before anything is al
   const cases: [string, Uint8Array, RegExp][] = [
     ['too short', new Uint8Array(3), /shorter than/],
     ['header beyond the end', forged('{"blobs":[]}', '[]', undefined, [1000, 2]), /declares 1010 bytes of JSON/],
-    ['body beyond the end', forged('{"blobs":[]}', '[]', undefined, [12, 1 << 30]), /bytes of JSON/],
+    ['body beyond the end', forged('{"blobs":[]}', '[]', undefined, [12, 1 << 20]), /bytes of JSON/],
     ['a blob of 64 MiB in a 40-byte message', forged(`{"blobs":[${64 << 20}]}`, '[{"$binary":0,"type":"Uint8Array"}]'), /declares \d+ bytes in all/],
     ['bytes left over', forged('{"blobs":[]}', '[]', new Uint8Array(9)), /declares \d+ bytes in all/],
     ['negative length', forged('{"blobs":[-1]}', '[]'), /byte lengths/],
@@ -97,6 +97,8 @@ test('a stream is refused as soon as its header declares more than the limit or 
   const prefix = new Uint8Array(8);
   new DataView(prefix.buffer).setUint32(0, 1 << 30, true);
   expect(() => new EnvelopeReader(1 << 20).push(prefix)).toThrow(EnvelopeTooLarge);
+  // JSON is never the bulk of a message: 1 GiB of it is refused whatever the limit.
+  expect(() => new EnvelopeReader().push(prefix)).toThrow(EnvelopeTooLarge);
   // Under a Content-Length, declaring more than it is malformed (400), not too large.
   const lying = () => new EnvelopeReader(1 << 20, 100).push(bytes.subarray(0, jsonEnd));
   expect(lying).toThrow(EnvelopeError);
