@@ -134,10 +134,9 @@ export class EnvelopeReader {
     }) as T;
   }
 
-  private checkSize(declared: number): void {
-    if (this.exactBytes !== undefined && declared > this.exactBytes) {
-      throw new EnvelopeError(`it declares ${declared} bytes but the request has ${this.exactBytes}`);
-    }
+  /** `declares`: the message's own words for it ("it declares N bytes of JSON"), for the error. */
+  private checkSize(declared: number, declares: string): void {
+    if (this.exactBytes !== undefined && declared > this.exactBytes) throw new EnvelopeError(`${declares} but the request has ${this.exactBytes}`);
     if (declared > this.maxBytes) throw new EnvelopeTooLarge(declared, this.maxBytes);
   }
 
@@ -146,7 +145,7 @@ export class EnvelopeReader {
     this.headerLength = view.getUint32(0, true);
     this.jsonEnd = 8 + this.headerLength + view.getUint32(4, true);
     if (this.jsonEnd - 8 > MAX_JSON_BYTES) throw new EnvelopeTooLarge(this.jsonEnd, 8 + MAX_JSON_BYTES);
-    this.checkSize(this.jsonEnd);
+    this.checkSize(this.jsonEnd, `it declares ${this.jsonEnd} bytes of JSON`);
   }
 
   private readHeader(): void {
@@ -169,7 +168,7 @@ export class EnvelopeReader {
       offset += length;
       return span;
     });
-    this.checkSize(offset);
+    this.checkSize(offset, `its header declares ${offset} bytes in all`);
     this.total = offset;
   }
 
