@@ -36,4 +36,8 @@ test('AI-clicks voxels count as corrections in the fine-tune dataset, like hand 
   const trained = spec.cases.find((c: { split: string }) => c.split === 'train');
   expect(trained.sliceWeights).toEqual([HUMAN_EDITED_SLICE_WEIGHT, HUMAN_EDITED_SLICE_WEIGHT, 1, 1]);
   expect(dataset.editedSlices).toBe(2);
+  // A 2.5D model (3 slices × 1 image channel) learns from the same one-component volumes.
+  const twoAndAHalfD = testManifest({ id: 'any', input: { channels: 3, sizeMultiple: 1, layout: 'NCHW', adjacentSlices: 1 }, preprocessing: { scale: 1, mean: [0, 0, 0], std: [1, 1, 1] } });
+  const stacked = await writeFinetuneDataset(join(home, 'dataset-2.5d'), new CaseStore(workspace), twoAndAHalfD);
+  expect([stacked.trainCases.length, stacked.heldOutCases.length]).toEqual([1, 1]);
 });
