@@ -2,6 +2,8 @@
 // the same engine calls as `medseg segment` and `medseg eval`, plus the fine-tuning experiments
 // (correct → fine-tune → compare on held-out data); click-guided models by their NoC@85/90 under the
 // standard protocol (eval/interactive-noc.ts). One JSON document on stdout; progress on stderr.
+// `--model ID` (repeatable) measures only those models, `--experiment NAME` runs only those
+// fine-tune experiments, `--no-finetune` none.
 // Without ../shared/data it says so and exits 0.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +21,9 @@ import { readManifest } from '../src/core/inference';
 const log = (message: string) => process.stderr.write(`eval: ${message}\n`);
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { model: { type: 'string', multiple: true }, 'no-finetune': { type: 'boolean' } } });
+  const { values } = parseArgs({ options: {
+    model: { type: 'string', multiple: true }, 'no-finetune': { type: 'boolean' }, experiment: { type: 'string', multiple: true },
+  } });
   if (!hasSharedData()) {
     process.stdout.write(JSON.stringify({ skipped: `no ../shared/data (looked in ${SHARED_DATA})` }) + '\n');
     return;
@@ -40,7 +44,7 @@ async function main(): Promise<void> {
         else models.push({ ...(await evaluateOn(studio, id, dataset(ref), work)), paper: recipe.paper?.[ref] ?? null });
       }
     }
-    const finetune = values['no-finetune'] ? [] : await finetuneExperiments(studio, finished, work, log);
+    const finetune = values['no-finetune'] ? [] : await finetuneExperiments(studio, finished, work, log, values.experiment);
     process.stdout.write(JSON.stringify({ data: SHARED_DATA, models, interactive, finetune }, null, 2) + '\n');
   } finally {
     await closeImageIo();

@@ -1,38 +1,37 @@
 // The correction → fine-tune loop on real data, through the product's own path (cases added with
 // their masks, a fine-tune job, the regression gate), measured before and after on held-out data:
 // - rectal tumour MRI: tumour masks of slices 4–12 train, slices 13–20 are held out;
-// - Kvasir-SEG polyps: 20 `val` images train, the other `val` images are held out.
+// - Kvasir-SEG polyps: 20 `val` images train, the other `val` images are held out;
+// - a new liver patient (liver-adaptation.ts): 10 corrected slices of 3D-IRCADb patient 17 adapt the
+//   model trained on patient 1 only, measured on patient 17's other slices.
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { StudioApi } from '../../src/shared/api';
+import type { MaskMetrics, StudioApi } from '../../src/shared/api';
 import type { VolumeImage } from '../../src/shared/image';
-import { indexToWorld, worldToIndex } from '../../src/shared/geometry';
+import { worldToIndex } from '../../src/shared/geometry';
 import { readImage, writeImage, writeLabelmap } from '../../src/core/io';
 import { appRoot } from '../../src/core/paths';
 import { readMaskOnGrid } from '../../src/core/masks/evaluate-files';
 import { dataset, SHARED_DATA, type DatasetSplit, type Pair } from '../zoo/datasets';
 import { evaluateOn, type Finished } from './evaluate-split';
+import { fineTune, slabOf, type ExperimentSpec } from './finetune-run';
+import { LIVER_ADAPTATION_EPOCHS, liverAdaptation } from './liver-adaptation';
 
 const RECTAL = join(SHARED_DATA, 'rectal-mri-t2');
 const RECTAL_TRAIN_SLICES: [number, number] = [4, 12];
 const RECTAL_HELD_OUT_SLICES: [number, number] = [13, 20];
 const KVASIR_TRAIN_IMAGES = 20;
 
-interface ExperimentSpec {
-  name: string;
-  parent: string;
-  epochs: number;
-}
-
 /** The experiments and the shipped model each starts from (the DRA-UNet of the rectal-tumour paper is our liver CT model). */
 const EXPERIMENTS = [
   { name: 'rectal-mri-tumour', parent: 'dra-unet-liver-ct', epochs: 60, run: rectalExperiment },
   { name: 'kvasir-polyp', parent: 'resunetpp-polyp', epochs: 15, run: kvasirExperiment },
+  { name: 'liver-new-patient', parent: 'dra-unet-liver-ct-p01', epochs: LIVER_ADAPTATION_EPOCHS, freezeBatchnorm: false, run: liverAdaptation },
 ];
 
-export async function finetuneExperiments(studio: StudioApi, finished: Finished, work: string, log: (m: string) => void) {
+export async function finetuneExperiments(studio: StudioApi, finished: Finished, work: string, log: (m: string) => void, only?: string[]) {
   const results = [];
-  for (const { run, ...spec } of EXPERIMENTS) {
+  for (const { run, ...spec } of EXPERIMENTS.filter((e) => !only || only.includes(e.name))) {
     if (!existsSync(join(appRoot(), 'models', `${spec.parent}.onnx`))) {
       results.push({ experiment: spec.name, skipped: `no shipped model ${spec.parent}` });
       continue;
@@ -50,10 +49,7 @@ async function rectalSubVolume(series: VolumeImage, [first, last]: [number, numb
   for (let n = first; n <= last; n++) ks.push(Math.round(worldToIndex(series, (await readImage(join(RECTAL, 'dicom', `${n}.dcm`))).origin)[2]));
   const [k0, k1] = [Math.min(...ks), Math.max(...ks)];
   const [nx, ny] = series.size, plane = nx * ny;
-  const image: VolumeImage = {
-    ...series, size: [nx, ny, k1 - k0 + 1], origin: indexToWorld(series, [0, 0, k0]),
-    data: series.data.slice(k0 * plane, (k1 + 1) * plane) as VolumeImage['data'],
-  };
+  const image = slabOf(series, k0, k1 + 1);
   const mask = new Uint8Array(plane * (k1 - k0 + 1));
   for (const [i, n] of Array.from({ length: last - first + 1 }, (_, i) => first + i).entries()) {
     const file = masks.get(n);
@@ -67,27 +63,15 @@ async function rectalSubVolume(series: VolumeImage, [first, last]: [number, numb
   return pair;
 }
 
+const metricsOnly = (m: MaskMetrics) => ({ dice: m.dice, iou: m.iou, precision: m.precision, recall: m.recall });
+
 async function runExperiment(studio: StudioApi, finished: Finished, work: string, spec: ExperimentSpec,
   train: Pair[], heldOut: DatasetSplit, log: (m: string) => void) {
-  log(`fine-tune experiment ${spec.name}: ${train.length} training, ${heldOut.pairs.length} held-out case(s) from ${spec.parent}`);
-  // An experiment may start from a model of another modality on purpose (a CT model taught MRI).
-  const add = (p: Pair, split: 'train' | 'validation') =>
-    studio.addCase({ input: p.image, mask: p.mask, model: spec.parent, device: 'cpu', split, allowOtherModality: true });
-  for (const p of train) await add(p, 'train');
-  for (const p of heldOut.pairs) await add(p, 'validation');
-  const started = Date.now();
-  await studio.startFinetune({ model: spec.parent, epochs: spec.epochs, device: 'cpu', jobId: spec.name });
-  const job = await finished(spec.name);
-  if (job.state !== 'done' || !job.result) return { experiment: spec.name, state: job.state, message: job.message };
-  const parentRef = job.parent, childRef = job.result.ref;
-  const before = await evaluateOn(studio, parentRef, heldOut, work);
-  const after = await evaluateOn(studio, childRef, heldOut, work);
-  return {
-    experiment: spec.name, parent: parentRef, version: childRef, epochs: spec.epochs, trainCases: train.length, heldOutCases: heldOut.pairs.length,
-    fineTuneSeconds: Math.round((Date.now() - started) / 1000), promoted: job.result.promoted, gate: job.result.reason,
-    before: { dice: before.dice, iou: before.iou, precision: before.precision, recall: before.recall },
-    after: { dice: after.dice, iou: after.iou, precision: after.precision, recall: after.recall },
-  };
+  const tuned = await fineTune(studio, finished, spec, train, heldOut.pairs, log);
+  if (!('version' in tuned)) return tuned;
+  const before = await evaluateOn(studio, tuned.parent, heldOut, work);
+  const after = await evaluateOn(studio, tuned.version, heldOut, work);
+  return { ...tuned, heldOutCases: heldOut.pairs.length, before: metricsOnly(before), after: metricsOnly(after) };
 }
 
 async function rectalExperiment(studio: StudioApi, finished: Finished, work: string, spec: ExperimentSpec, log: (m: string) => void) {
