@@ -1,5 +1,6 @@
-// `npm run bench`: one JSON document on stdout. Speed targets are compared as ratios measured in
-// the same run (machines here are shared and noisy), never as absolute timings in tests.
+// `npm run bench [-- --part training --part io …]`: one JSON document on stdout (all parts, or the
+// named ones). Speed targets are compared as ratios measured in the same run (machines here are
+// shared and noisy), never as absolute timings in tests.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,8 @@ import { interactiveBench } from './bench/interactive-bench';
 import { workspaceBench } from './bench/workspace-bench';
 import { cudaBench } from './bench/cuda-bench';
 import { serverBodyBench } from './bench/server-body-bench';
+import { trainingBench } from './bench/training-bench';
+import { parseArgs } from 'node:util';
 
 const THREADS = 2;
 const SHARED_DATA = join(appRoot(), '..', 'shared', 'data');
@@ -80,7 +83,15 @@ async function niftiBench() {
   return { writeNiftiGzSeconds: +writeSeconds.toFixed(2), readNiftiGzSeconds: +readSeconds.toFixed(2), volume: size.join('x') + ' int16' };
 }
 
-async function main() {
+// `engine` is inference + io + segment (they share the real series read); `workspace` includes case.
+const PARTS = ['engine', 'workspace', 'editor', 'interactive', 'server', 'training'] as const;
+const asked = parseArgs({ options: { part: { type: 'string', multiple: true } } }).values.part;
+const unknown = asked?.filter((p) => !(PARTS as readonly string[]).includes(p)) ?? [];
+if (unknown.length) throw new Error(`unknown bench part(s) ${unknown.join(', ')}; parts: ${PARTS.join(', ')}`);
+const want = (part: (typeof PARTS)[number]) => !asked || asked.includes(part);
+
+/** ONNX Runtime vs PyTorch, NIfTI I/O, and the liver model on the real series (with CUDA when present). */
+async function engineBench() {
   const folders = { shipped: join(appRoot(), 'models'), user: join(medsegHome(), 'models') };
   const liver = await findModel(folders, LIVER_MODEL);
   const config = (liver.manifest.training?.config ?? { name: liver.manifest.architecture }) as Record<string, unknown>;
@@ -112,15 +123,31 @@ async function main() {
     io.readDicomSeriesSeconds = 'skipped: no ../shared/data';
     segment.volumeSeconds = 'skipped: no ../shared/data';
   }
-  log('workspace: autosave 512x512x200, open the 3D-IRCADb series as a case');
-  const { workspace, case: caseOpen } = await workspaceBench();
-  log('editor + viewer: headless Chromium');
-  const { editor, viewer } = await editorBench();
-  log('AI clicks: headless Chromium through browser mode');
-  const interactive = await interactiveBench();
-  log('server: peak memory of a 256 MiB call, with a Content-Length and chunked');
-  const server = await serverBodyBench();
-  process.stdout.write(JSON.stringify({ inference, io, segment, workspace, case: caseOpen, editor, viewer, interactive, server }, null, 2) + '\n');
+  return { inference, io, segment };
+}
+
+async function main() {
+  const result: Record<string, unknown> = {};
+  if (want('engine')) Object.assign(result, await engineBench());
+  if (want('workspace')) {
+    log('workspace: autosave 512x512x200, open the 3D-IRCADb series as a case');
+    const { workspace, case: caseOpen } = await workspaceBench();
+    Object.assign(result, { workspace, case: caseOpen });
+  }
+  if (want('editor')) {
+    log('editor + viewer: headless Chromium');
+    Object.assign(result, await editorBench());
+  }
+  if (want('interactive')) {
+    log('AI clicks: headless Chromium through browser mode');
+    result.interactive = await interactiveBench();
+  }
+  if (want('server')) {
+    log('server: peak memory of a 256 MiB call, with a Content-Length and chunked');
+    result.server = await serverBodyBench();
+  }
+  if (want('training')) result.training = trainingBench(THREADS, log);
+  process.stdout.write(JSON.stringify(result, null, 2) + '\n');
 }
 
 try {

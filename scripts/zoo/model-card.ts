@@ -65,8 +65,8 @@ ${selection ? `Model selection during training: Dice ${pct(selection.dice)} (poo
 ## Training
 
 - Data: ${t.data ?? recipe.train}. Licence: ${licenceOf(recipe.train)}. Reported on: ${recipe.evaluate.map((r) => `${r} (${licenceOf(r)})`).join('; ')}.
-- Weights: epoch ${t.epochs}, the best on the held-out set, reached after ${Math.round(Number(t.seconds ?? 0) / 60)} min on ${t.framework ?? 'PyTorch'}, CPU, 2 threads (the run's budget: ${trainerOption(recipe, '--epochs') ?? '–'} epochs or ${trainerOption(recipe, '--max-minutes') ?? '–'} min); loss ${t.loss}; batch ${t.batchSize}; learning rate ${t.lr} (AdamW, cosine).
-- Augmentation: random flips, scaled crops, rotation, intensity jitter${recipe.trainer.includes('--elastic') ? ', elastic deformation' : ''}.
+- Weights: epoch ${t.epochs}, the best on the held-out set, reached after ${Math.round(Number(t.seconds ?? 0) / 60)} min on ${t.framework ?? 'PyTorch'}, CPU (the run's budget: ${trainerOption(recipe, '--epochs') ?? '–'} epochs or ${trainerOption(recipe, '--max-minutes') ?? '–'} min); loss ${t.loss}; batch ${t.batchSize}; learning rate ${t.lr} (AdamW, cosine).
+- Augmentation: ${t.flip === false ? 'no mirror images (the volumes are in the canonical LPS order)' : 'random flips'}, scaled crops, rotation, intensity jitter${recipe.trainer.includes('--elastic') ? ', elastic deformation' : ''}.
 - Recipe: \`training/recipes/${recipe.id}.json\`; remake with \`npm run train:model -- ${recipe.id} && npm run model:card -- ${recipe.id}\`.
 
 ## Architecture notes
