@@ -9,7 +9,7 @@ import { isCorrection } from '../../shared/provenance';
 import { UserError } from '../../shared/errors';
 import { modelRefProblem, parseModelRef } from '../../shared/model-ref';
 import { readImage, writeImage, writeLabelmap } from '../io';
-import { sliceChannels } from '../inference/slice-pipeline';
+import { sliceChannelsOf } from '../inference/slice-pipeline';
 import type { CaseRecord, CaseStore } from '../workspace/case-store';
 
 /** How much more often a slice with corrections (hand edits or AI clicks) is drawn than one the user accepted as proposed. */
@@ -40,7 +40,7 @@ export async function writeFinetuneDataset(dir: string, store: CaseStore, manife
     throw new UserError(`${manifest.name} has several output labels; fine-tuning supports one-label (sigmoid) models.`);
   }
   const label = manifest.output.labels[0].value;
-  const channels = sliceChannels(manifest).imageChannels; // a 2.5D model's neighbours are the trainer's to stack
+  const channels = sliceChannelsOf(manifest.input) ?? manifest.input.channels; // a 2.5D model's neighbours are the trainer's to stack
   const cases = casesForModel(await store.reviewed(), manifest.id);
   await mkdir(dir, { recursive: true });
   const entries: object[] = [];
