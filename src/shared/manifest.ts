@@ -27,6 +27,9 @@ export interface InteractionManifest {
 export const MODEL_ORIENTATIONS = ['LPS'] as const;
 export type ModelOrientation = (typeof MODEL_ORIENTATIONS)[number];
 
+export const TEST_TIME_FLIPS = ['horizontal', 'vertical'] as const;
+export type TestTimeFlip = (typeof TEST_TIME_FLIPS)[number];
+
 export interface ModelManifest {
   id: string;
   name: string;
@@ -63,6 +66,12 @@ export interface ModelManifest {
     largestComponent?: boolean;
     /** Fill holes fully enclosed by a label, slice by slice. */
     fillHoles?: boolean;
+    /**
+     * Test-time flip averaging: each slice is also segmented mirrored left-right ('horizontal')
+     * and/or up-down ('vertical'), and the probabilities, mirrored back, are averaged (2 or 4 runs
+     * per slice). Only for models trained with flips.
+     */
+    testTimeFlips?: TestTimeFlip[];
   };
   training?: Record<string, unknown>;
   /** Dice, IoU, precision, recall on the validation data named in `training`. */
@@ -131,6 +140,10 @@ export function manifestProblems(m: unknown): string[] {
     if (!['sigmoid', 'softmax', 'none'].includes(out.activation)) problems.push('"output.activation" must be sigmoid, softmax or none');
     if (typeof out.threshold !== 'number') problems.push('"output.threshold" must be a number');
     if (!Array.isArray(out.labels) || out.labels.length === 0) problems.push('"output.labels" must list at least one label');
+    const flips = out.testTimeFlips;
+    if (flips !== undefined && (!Array.isArray(flips) || new Set(flips).size !== flips.length || !flips.every((f: unknown) => TEST_TIME_FLIPS.includes(f as TestTimeFlip)))) {
+      problems.push(`"output.testTimeFlips" must list some of ${TEST_TIME_FLIPS.join(', ')}, each once`);
+    }
   }
   if (o.interaction !== undefined) problems.push(...interactionProblems(o.interaction, input));
   return problems;

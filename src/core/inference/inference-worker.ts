@@ -140,11 +140,12 @@ async function runBatch(id: number): Promise<{ done: number; total: number }> {
   if (!job) throw new Error(`unknown inference job ${id}`);
   const batch = job.nextInput();
   if (batch) {
-    const output = await runNetwork(batch.data, batch.dims);
+    const outputs: ort.Tensor[] = [];
     try {
-      job.acceptOutput(batch, output);
+      for (const input of batch.inputs) outputs.push(await runNetwork(input, batch.dims));
+      job.acceptOutputs(batch, outputs);
     } finally {
-      output.dispose();
+      for (const output of outputs) output.dispose();
     }
   }
   return job.progress;

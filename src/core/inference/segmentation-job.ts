@@ -1,7 +1,7 @@
 // One segmentation of a volume, without ONNX Runtime: the volume is brought to the voxel order the
 // model was trained in (manifest `input.orientation`), batches of its slices become network inputs
-// (2.5D neighbours as channels, `input.adjacentSlices`), network outputs become labels, and at the
-// end the labels are post-processed and mapped back onto the source grid voxel for voxel. The inference worker feeds it to its session.
+// (2.5D neighbours as channels, `input.adjacentSlices`; mirrored copies when the manifest averages
+// test-time flips), network outputs become labels, and at the end the labels are post-processed and mapped back onto the source grid voxel for voxel. The inference worker feeds it to its session.
 import { UserError } from '../../shared/errors';
 import type { ModelManifest } from '../../shared/manifest';
 import { keepLargestComponentPerLabel } from '../../shared/mask-algorithms';
@@ -10,8 +10,9 @@ import {
   canonicalSliceRange, fromCanonical, identityReorientation, planReorientation, toCanonical, type Reorientation,
 } from '../imaging/orientation';
 import { fillHolesPerSlice } from '../masks/fill-holes';
+import { flipPlanes, flipVariants, type FlipVariant } from './test-time-flips';
 import {
-  labelDecoding, outputToLabels, planNetworkInput, prepareSliceInput, sliceChannelsOf, type LabelDecoding, type NetworkPlan, type VolumeSlices,
+  applyActivation, labelDecoding, outputToLabels, planNetworkInput, prepareSliceInput, sliceChannelsOf, type LabelDecoding, type NetworkPlan, type VolumeSlices,
 } from './slice-pipeline';
 
 export interface JobStart {
@@ -23,10 +24,10 @@ export interface JobStart {
   batchSize: number;
 }
 
-/** One batch's network input, [batch, channels, netHeight, netWidth]. */
+/** One batch's network inputs, each [batch, channels, netHeight, netWidth]: one per flip variant. */
 export interface BatchInput {
   dims: [number, number, number, number];
-  data: Float32Array;
+  inputs: Float32Array[];
   /** Slices of the batch that are real (the rest pads a fixed batch dimension). */
   count: number;
 }
@@ -42,6 +43,7 @@ export class SegmentationJob {
   private readonly run: [number, number];
   private readonly labels: Uint8Array;
   private readonly range: [number, number];
+  private readonly variants: FlipVariant[];
   private next: number;
   private decoding: LabelDecoding | null = null;
 
@@ -64,6 +66,7 @@ export class SegmentationJob {
     this.next = this.run[0];
     this.batchSize = fixedBatch ?? Math.max(1, Math.floor(start.batchSize));
     this.labels = new Uint8Array(size[0] * size[1] * size[2]);
+    this.variants = flipVariants(manifest.output.testTimeFlips);
   }
 
   /** Network slices done and to do (the source slices asked, or every slice when the volume turns). */
@@ -84,17 +87,21 @@ export class SegmentationJob {
     for (let b = 0; b < count; b++) {
       prepareSliceInput(this.volume, this.next + b, plan, this.manifest, scratch, data.subarray(b * plane, (b + 1) * plane));
     }
-    return { dims: [batch, plan.channels, plan.netHeight, plan.netWidth], data, count };
+    const inputs = this.variants.map((v) => (v.flipH || v.flipW ? flipPlanes(data, batch * plan.channels, plan.netHeight, plan.netWidth, v) : data));
+    return { dims: [batch, plan.channels, plan.netHeight, plan.netWidth], inputs, count };
   }
 
-  /** The network's output for the batch `nextInput` gave: its slices' labels. */
-  acceptOutput(batch: BatchInput, output: NetworkOutput): void {
+  /** The network's outputs for the batch `nextInput` gave (one per input, same order): its slices' labels. */
+  acceptOutputs(batch: BatchInput, outputs: NetworkOutput[]): void {
     const { plan, manifest: m } = this;
-    const dims = output.dims;
+    const dims = outputs[0].dims;
     const outChannels = dims.length === 4 ? dims[1] : dims.length === 3 ? 1 : -1;
-    if (output.type !== 'float32' || outChannels < 1 || dims[0] !== batch.dims[0] || dims.at(-2) !== plan.netHeight || dims.at(-1) !== plan.netWidth) {
-      throw new UserError(`The model's output is ${output.type} [${dims.join(', ')}] for a [${batch.dims.join(', ')}] input; ` +
-        'MedSeg expects float32 [N, classes, H, W] maps the size of the input.');
+    for (const output of outputs) {
+      const d = output.dims;
+      if (output.type !== 'float32' || outChannels < 1 || d.join() !== dims.join() || d[0] !== batch.dims[0] || d.at(-2) !== plan.netHeight || d.at(-1) !== plan.netWidth) {
+        throw new UserError(`The model's output is ${output.type} [${d.join(', ')}] for a [${batch.dims.join(', ')}] input; ` +
+          'MedSeg expects float32 [N, classes, H, W] maps the size of the input.');
+      }
     }
     if (!this.decoding) {
       if (m.output.activation === 'sigmoid' && outChannels > 1 && m.output.labels.length < outChannels) {
@@ -102,16 +109,34 @@ export class SegmentationJob {
       }
       this.decoding = labelDecoding(m.output, outChannels);
     }
-    const data = output.data as Float32Array;
+    const data = outputs.length === 1 ? outputs[0].data as Float32Array : this.averaged(batch, outputs, outChannels);
+    const activation = outputs.length === 1 ? m.output.activation : 'none';
     const outPlane = outChannels * plan.netHeight * plan.netWidth;
     const [width, height] = this.volume.size;
     const slicePixels = width * height;
     for (let b = 0; b < batch.count; b++) {
       const k = this.next + b;
       outputToLabels(data.subarray(b * outPlane, (b + 1) * outPlane), outChannels, plan, { height, width },
-        m.output.activation, this.decoding, this.labels.subarray(k * slicePixels, (k + 1) * slicePixels));
+        activation, this.decoding, this.labels.subarray(k * slicePixels, (k + 1) * slicePixels));
     }
     this.next += batch.count;
+  }
+
+  /** Test-time flips: each output's probabilities, mirrored back, averaged. */
+  private averaged(batch: BatchInput, outputs: NetworkOutput[], outChannels: number): Float32Array {
+    const { netHeight, netWidth } = this.plan;
+    const perSlice = outChannels * netHeight * netWidth;
+    const sum = new Float32Array(batch.dims[0] * perSlice);
+    outputs.forEach((output, n) => {
+      const probabilities = Float32Array.from(output.data as Float32Array);
+      for (let b = 0; b < batch.count; b++) {
+        applyActivation(probabilities.subarray(b * perSlice, (b + 1) * perSlice), outChannels, this.manifest.output.activation);
+      }
+      const v = this.variants[n];
+      const restored = v.flipH || v.flipW ? flipPlanes(probabilities, batch.dims[0] * outChannels, netHeight, netWidth, v) : probabilities;
+      for (let i = 0; i < sum.length; i++) sum[i] += restored[i] / outputs.length;
+    });
+    return sum;
   }
 
   /**
