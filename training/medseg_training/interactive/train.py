@@ -23,7 +23,6 @@ import argparse
 import json
 import sys
 import time
-from contextlib import nullcontext
 from pathlib import Path
 from typing import Dict, List, Optional
 
@@ -32,6 +31,7 @@ import torch
 
 from ..data import DataError, Preprocessing, parse_labels
 from ..losses import make_loss
+from ..precision import StepPrecision, choose_precision, training_step
 from ..registry import UnknownModelError, create_model
 from ..checkpoints import load_checkpoint, save_checkpoint
 from ..devices import configure_threads, select_device
@@ -78,7 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--val-every", type=int, default=2)
     p.add_argument("--val-clicks", type=int, default=20)
     p.add_argument("--val-limit", type=int, default=0, help="validate on the first N slices with the structure (0 = all)")
-    p.add_argument("--bf16", choices=("auto", "on", "off"), default="auto", help="bf16 autocast on CPUs that have it")
+    p.add_argument("--precision", choices=("auto", "fp32"), default="auto",
+                   help="auto: the fast trainer's format (bf16 autocast + channels_last where the hardware has it)")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--device", default="auto")
     p.add_argument("--seed", type=int, default=0)
@@ -90,22 +91,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--export-weights", default=None)
     p.add_argument("--manifest-json", default=None)
     return p
-
-
-def _cpu_has_bf16() -> bool:
-    try:
-        flags = Path("/proc/cpuinfo").read_text()
-    except OSError:
-        return False
-    return "avx512_bf16" in flags or "amx_bf16" in flags
-
-
-def autocast_for(device: torch.device, mode: str):
-    """bf16 autocast where it pays (CPUs with AVX-512 BF16/AMX, CUDA), else full precision."""
-    use = mode == "on" or (mode == "auto" and (device.type == "cuda" or _cpu_has_bf16()))
-    if not use:
-        return nullcontext
-    return lambda: torch.autocast(device_type=device.type, dtype=torch.bfloat16)
 
 
 def _config(args) -> Dict:
@@ -157,15 +142,15 @@ def transfer_weights(model: torch.nn.Module, ckpt: Dict, offset: int) -> None:
     model.load_state_dict(own)
 
 
-def simulate_rounds(model, batch, spec: InteractionSpec, rounds: int, rng, device, autocast) -> None:
+def simulate_rounds(model, batch, spec: InteractionSpec, rounds: int, rng, precision: StepPrecision) -> None:
     """RITM's iterative training: the network's own prediction becomes the previous mask, and the next
     click goes into its errors."""
     model.eval()
     with torch.no_grad():
         for _ in range(rounds):
             encoded = [encode(s.image, s.previous, s.clicks, spec) for s in batch]
-            with autocast():
-                logits = model(torch.stack([x for x, _ in encoded]).to(device))
+            with precision.autocast():
+                logits = model(precision.prepare_input(torch.stack([x for x, _ in encoded])))
             probs = torch.sigmoid(logits.float()).cpu()
             for s, p, (_, box) in zip(batch, probs, encoded):
                 s.previous = decode(p[0], box, s.truth.shape, spec.threshold)
@@ -185,12 +170,12 @@ def training_pass(batch, spec: InteractionSpec):
     return torch.stack(xs), torch.stack(ys)
 
 
-def validate(model, val: InteractiveSet, spec: InteractionSpec, max_clicks: int, limit: int, device, autocast) -> Dict[str, float]:
+def validate(model, val: InteractiveSet, spec: InteractionSpec, max_clicks: int, limit: int, precision: StepPrecision) -> Dict[str, float]:
+    """In fp32 (the layout may stay channels_last): the NoC that selects a checkpoint is the exported model's."""
     model.eval()
 
     def predict(x: torch.Tensor) -> torch.Tensor:
-        with autocast():
-            return torch.sigmoid(model(x.to(device)).float()).cpu()
+        return torch.sigmoid(model(precision.prepare_input(x)).float()).cpu()
 
     curves = [iou_after_each_click(predict, torch.from_numpy(val.images[n].astype(np.float32)), val.truths[n], spec, max_clicks)
               for n in val.with_structure()[:limit or None]]
@@ -216,7 +201,7 @@ def _run(args, stopper: _Stopper) -> int:
     spec = spec_of(config)
     model_kwargs = {"in_channels": image_channels(config) + len(spec.prompts), "out_channels": 1, **config["modelKwargs"]}
     try:
-        model = create_model(config["arch"], **model_kwargs).to(device)
+        model = create_model(config["arch"], **model_kwargs)
     except UnknownModelError as exc:
         raise UserFacingError(str(exc)) from exc
     if args.init_from and not resume:
@@ -229,12 +214,14 @@ def _run(args, stopper: _Stopper) -> int:
     if not indices:
         raise UserFacingError("no training slice holds the structure")
     sample_cfg = SampleConfig(rotate90=config["sample"]["rotate90"], gamma=config["sample"]["gamma"])
-    optimizer = torch.optim.AdamW(model.parameters(), lr=config["lr"], weight_decay=config["weightDecay"])
-    loss_fn = make_loss(config["loss"])
-    autocast = autocast_for(device, args.bf16)
-    epoch0, step, best, history, seconds0 = 0, 0, None, [], 0.0
+    precision = choose_precision(config["arch"], device, args.precision)
     if resume:
         model.load_state_dict(resume["state_dict"])
+    precision.prepare_model(model)  # before the optimiser, which then holds the relaid-out parameters
+    optimizer = torch.optim.AdamW(model.parameters(), lr=config["lr"], weight_decay=config["weightDecay"])
+    loss_fn = make_loss(config["loss"])
+    epoch0, step, best, history, seconds0 = 0, 0, None, [], 0.0
+    if resume:
         optimizer.load_state_dict(resume["optimizer"])
         epoch0, step, best, history, seconds0 = resume["epoch"], resume["step"], resume.get("bestVal"), resume["history"], resume["seconds"]
     batch_size, epochs = config["batchSize"], config["epochs"]
@@ -242,7 +229,7 @@ def _run(args, stopper: _Stopper) -> int:
     total_steps, max_seconds = epochs * steps_per_epoch, config["maxMinutes"] * 60
     emit("start", architecture=config["arch"], modelKwargs=model_kwargs, device=str(device), trainSlices=len(indices),
          valSlices=len(val_set.with_structure()), inputSize=config["size"], epochs=epochs, stepsPerEpoch=steps_per_epoch,
-         parameters=sum(p.numel() for p in model.parameters()), resumedFromEpoch=epoch0 if resume else None)
+         parameters=sum(p.numel() for p in model.parameters()), precision=precision.describe(), resumedFromEpoch=epoch0 if resume else None)
     t0 = time.time() - seconds0
     val_metrics: Optional[Dict[str, float]] = history[-1].get("val") if history else None
 
@@ -263,19 +250,14 @@ def _run(args, stopper: _Stopper) -> int:
                 stop_reason = "cancelled" if stopper.requested else "time-limit"
                 break
             batch = [draw_sample(train_set, int(n), sample_cfg, rng) for n in order[b * batch_size:(b + 1) * batch_size]]
-            simulate_rounds(model, batch, spec, int(rng.integers(0, config["maxRounds"] + 1)), rng, device, autocast)
+            simulate_rounds(model, batch, spec, int(rng.integers(0, config["maxRounds"] + 1)), rng, precision)
             x, y = training_pass(batch, spec)
             progress = max(step / total_steps, (time.time() - t0) / max_seconds if max_seconds else 0.0)
             for group in optimizer.param_groups:
                 group["lr"] = config["lr"] * _lr_factor(progress)
-            optimizer.zero_grad(set_to_none=True)
-            with autocast():
-                logits = model(x.to(device))
-            loss = loss_fn(logits.float(), y.to(device))
+            loss = training_step(model, optimizer, loss_fn, precision.prepare_input(x), y.to(device), precision)
             if not torch.isfinite(loss):
                 raise UserFacingError(f"the loss became {loss.item()} at step {step}: lower --lr")
-            loss.backward()
-            optimizer.step()
             step += 1
             epoch_loss, epoch_n = epoch_loss + loss.item(), epoch_n + 1
             if step % args.log_every == 0:
@@ -285,7 +267,7 @@ def _run(args, stopper: _Stopper) -> int:
             break
         epoch_done = epoch + 1
         if len(val_set) and (epoch_done % config["valEvery"] == 0 or epoch_done == epochs or stop_reason != "epochs"):
-            val_metrics = validate(model, val_set, spec, config["valClicks"], config["valLimit"], device, autocast)
+            val_metrics = validate(model, val_set, spec, config["valClicks"], config["valLimit"], precision)
             history.append({"epoch": epoch_done, "loss": epoch_loss / epoch_n, "val": val_metrics})
             key = (val_metrics["nocAt85"], val_metrics["nocAt90"])
             if best is None or key < tuple(best):
