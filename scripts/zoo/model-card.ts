@@ -1,7 +1,7 @@
 // `npm run model:card -- <recipe id>`: measures a freshly trained shipped model on the data its
 // recipe reports on (the same engine path as `medseg segment` + `medseg eval`, so `npm run eval`
-// reproduces the numbers), embeds them in the model's manifest and writes models/<id>.md.
-import { spawnSync } from 'node:child_process';
+// reproduces the numbers; click-guided models by NoC, click-model-card.ts), embeds them in the
+// model's manifest and writes models/<id>.md.
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,34 +9,21 @@ import type { ModelManifest } from '../../src/shared/manifest';
 import { appRoot } from '../../src/core/paths';
 import { closeImageIo } from '../../src/core/io';
 import { embedManifest, readManifest } from '../../src/core/inference';
-import { findPythonRuntime } from '../../src/core/training/python-runtime';
 import { evaluateOn, scratchStudio } from '../eval/evaluate-split';
-import { dataset, DATA_LICENCES } from './datasets';
+import { dataset } from './datasets';
+import { architectureNotes, inputSection, licenceOf } from './card-sections';
+import { clickCard, clickMetrics, type NocResult } from './click-model-card';
+import { nocOn } from '../eval/interactive-noc';
 import { readRecipe, trainerOption, type Recipe } from './recipes';
 
 type Evaluation = Awaited<ReturnType<typeof evaluateOn>>;
 
-/** The architecture's own description (its nets/ module docstring), including what we chose where the paper is silent. */
-function architectureNotes(arch: string): string {
-  const python = findPythonRuntime();
-  if (!python) return '';
-  const r = spawnSync(python.python, ['-c', `import importlib; from medseg_training.registry import model_spec
-print(importlib.import_module(model_spec(${JSON.stringify(arch)}).network.__module__).__doc__ or "")`], { env: python.env, encoding: 'utf8' });
-  return r.status === 0 ? r.stdout.trim() : '';
-}
-
 /** Without a validation set the trainer holds out every n-th slice, n = 1 / --val-fraction (its default 0.1). */
 const heldOutEvery = (recipe: Recipe) => Math.max(2, Math.round(1 / Number(trainerOption(recipe, '--val-fraction') ?? 0.1)));
 const pct = (v: number | undefined) => (v === undefined ? '–' : v.toFixed(4));
-const licenceOf = (ref: string) => DATA_LICENCES[ref.split(':')[0]] ?? 'see ../shared/data/README.md';
 
 function card(recipe: Recipe, m: ModelManifest, evaluations: Evaluation[], onnxBytes: number): string {
   const t = (m.training ?? {}) as Record<string, unknown>;
-  const p = m.preprocessing;
-  const size = m.input.height ? `${m.input.width} × ${m.input.height} (slices are resized to it and the mask resized back)` : `any multiple of ${m.input.sizeMultiple}`;
-  const pre = [p.window ? `CT window centre ${p.window.center} / width ${p.window.width} HU → [0, 1]` : null,
-    p.scale !== 1 ? `× ${p.scale}` : null, `(x − ${p.mean.join(', ')}) / ${p.std.join(', ')}`].filter(Boolean).join(', then ');
-  const post = [m.output.largestComponent ? 'largest 3D connected component' : null, m.output.fillHoles ? 'holes filled per slice' : null].filter(Boolean).join(', ') || 'none';
   const rows = evaluations.map((e) => {
     const paper = recipe.paper?.[e.dataset];
     return `| ${e.dataset} | ${e.cases} | ${pct(e.dice)} | ${pct(e.iou)} | ${pct(e.precision)} | ${pct(e.recall)} | ${e.secondsPerSlice} | ${paper ? `${pct(paper.dice)} (${paper.source}${paper.note ? `; ${paper.note}` : ''})` : '–'} |`;
@@ -55,13 +42,7 @@ ${rows.join('\n')}
 Mean over cases (images, or volumes); the structure's voxels against the truth's (${evaluations.map((e) => e.dataset).join(', ')}).
 ${selection ? `Model selection during training: Dice ${pct(selection.dice)} (pooled over voxels) on ${recipe.val ?? `every ${heldOutEvery(recipe)}th training slice or image, held out`}.` : ''}
 
-## Input and preprocessing
-
-- Input: ${m.input.channels} channel(s), ${size}; layout ${m.input.layout}.
-- Preprocessing: ${pre}.
-- Output: ${m.output.activation} → threshold ${m.output.threshold}; post-processing: ${post}.
-- Labels: ${m.output.labels.map((l) => `${l.value} = ${l.name}`).join(', ')}.
-
+${inputSection(m)}
 ## Training
 
 - Data: ${t.data ?? recipe.train}. Licence: ${licenceOf(recipe.train)}. Reported on: ${recipe.evaluate.map((r) => `${r} (${licenceOf(r)})`).join('; ')}.
@@ -83,20 +64,30 @@ async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'medseg-card-'));
   try {
     const { studio } = scratchStudio(work);
-    const evaluations: Evaluation[] = [];
-    for (const ref of recipe.evaluate) evaluations.push(await evaluateOn(studio, recipe.id, dataset(ref), work));
     const manifest = await readManifest(onnx);
     const training = (manifest.training ?? {}) as Record<string, unknown>;
-    const [first] = evaluations;
-    const updated: ModelManifest = {
-      ...manifest,
-      // What the UI shows as the model's quality: the reported data, not the data it was selected on.
-      metrics: { dice: first.dice, iou: first.iou, precision: first.precision, recall: first.recall },
-      training: { ...training, selectionMetrics: training.selectionMetrics ?? manifest.metrics, reportedOn: first.dataset },
-    };
+    // What the UI shows as the model's quality: the reported data, not the data it was selected on.
+    const reported = (metrics: Record<string, number>, dataset: string): ModelManifest => ({
+      ...manifest, metrics, training: { ...training, selectionMetrics: training.selectionMetrics ?? manifest.metrics, reportedOn: dataset },
+    });
+    let text: string, updated: ModelManifest, measured: unknown;
+    if (recipe.interactive) {
+      const results: NocResult[] = [];
+      for (const ref of recipe.evaluate) results.push(await nocOn(studio, recipe.id, dataset(ref)));
+      updated = reported(clickMetrics(results[0]), results[0].dataset);
+      text = clickCard(recipe, updated, results, statSync(onnx).size);
+      measured = results;
+    } else {
+      const evaluations: Evaluation[] = [];
+      for (const ref of recipe.evaluate) evaluations.push(await evaluateOn(studio, recipe.id, dataset(ref), work));
+      const [first] = evaluations;
+      updated = reported({ dice: first.dice, iou: first.iou, precision: first.precision, recall: first.recall }, first.dataset);
+      text = card(recipe, updated, evaluations, statSync(onnx).size);
+      measured = evaluations;
+    }
     await embedManifest(onnx, updated);
-    writeFileSync(join(appRoot(), 'models', `${recipe.id}.md`), card(recipe, updated, evaluations, statSync(onnx).size));
-    process.stdout.write(JSON.stringify({ model: recipe.id, evaluations }, null, 2) + '\n');
+    writeFileSync(join(appRoot(), 'models', `${recipe.id}.md`), text);
+    process.stdout.write(JSON.stringify({ model: recipe.id, evaluations: measured }, null, 2) + '\n');
   } finally {
     await closeImageIo();
     rmSync(work, { recursive: true, force: true });

@@ -8,6 +8,8 @@ export interface Recipe {
   id: string;
   arch: string;
   modelKwargs: Record<string, unknown>;
+  /** Click-guided (AI clicks): trained by medseg_training.interactive.train, reported by NoC@85/90. */
+  interactive?: boolean;
   /** Dataset refs (scripts/zoo/datasets.ts): trained on, selected on (optional), reported on. */
   train: string;
   val?: string;
@@ -24,6 +26,10 @@ export const recipePath = (id: string) => join(recipesDir, `${id}.json`);
 export const readRecipe = (id: string): Recipe => JSON.parse(readFileSync(recipePath(id), 'utf8'));
 export const recipeIds = (): string[] => readdirSync(recipesDir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
 /** The value a recipe gives a trainer flag (`--epochs` → "40"), if it gives one. */
+/** The Python modules that train and export the recipe's model. */
+export const trainerModules = (recipe: Recipe) => recipe.interactive
+  ? { train: 'medseg_training.interactive.train', export: 'medseg_training.interactive.export' }
+  : { train: 'medseg_training.train', export: 'medseg_training.export' };
 export function trainerOption(recipe: Recipe, flag: string): string | undefined {
   const i = recipe.trainer.indexOf(flag);
   return i < 0 ? undefined : recipe.trainer[i + 1];

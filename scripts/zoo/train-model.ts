@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { appRoot } from '../../src/core/paths';
 import { findPythonRuntime, TRAINING_RUNTIME_HINT } from '../../src/core/training/python-runtime';
 import { dataset, hasSharedData, SHARED_DATA, trainerPairs } from './datasets';
-import { readRecipe, trainerOption } from './recipes';
+import { readRecipe, trainerModules, trainerOption } from './recipes';
 
 function labelsArg(labels: number[] | undefined): string[] {
   return labels ? [labels.join(',')] : ['nonzero'];
@@ -32,9 +32,10 @@ function main(): number {
   const id = values.seed ? `${recipe.id}-seed${values.seed}` : recipe.id;
   const manifest = JSON.stringify({ id, ...recipe.manifest });
   const [onnx, weights] = [join(models, `${id}.onnx`), join(models, `${id}.pt`)];
+  const modules = trainerModules(recipe);
   const run = (args: string[]) => spawnSync(python.python, args, { env: python.env, stdio: 'inherit' }).status ?? 1;
   if (values['from-checkpoint']) {
-    return run(['-m', 'medseg_training.export', '--checkpoint', values['from-checkpoint'], '--out', onnx,
+    return run(['-m', modules.export, '--checkpoint', values['from-checkpoint'], '--out', onnx,
       '--weights-out', weights, '--manifest-json', manifest]);
   }
   if (!hasSharedData()) { console.error(`train:model: needs the datasets in ${SHARED_DATA}`); return 1; }
@@ -48,13 +49,13 @@ function main(): number {
       const value = trainerOption(recipe, flag);
       return value === undefined ? [] : [flag, value];
     });
-    return run(['-m', 'medseg_training.train', '--resume', last, ...budget, ...host]);
+    return run(['-m', modules.train, '--resume', last, ...budget, ...host]);
   }
   mkdirSync(work, { recursive: true });
   const train = dataset(recipe.train);
   const val = recipe.val ? dataset(recipe.val) : null;
   const args = [
-    '-m', 'medseg_training.train', '--arch', recipe.arch, '--model-kwargs', JSON.stringify(recipe.modelKwargs),
+    '-m', modules.train, '--arch', recipe.arch, '--model-kwargs', JSON.stringify(recipe.modelKwargs),
     ...trainerPairs(train, work).flatMap(([image, mask]) => ['--train', image, mask]), '--train-labels', ...labelsArg(train.labels),
     ...(val ? [...trainerPairs(val, work).flatMap(([image, mask]) => ['--val', image, mask]), '--val-labels', ...labelsArg(val.labels)] : []),
     ...recipe.trainer, ...(values.seed ? ['--seed', values.seed] : []), ...host, '--data-description', `${recipe.train} (${train.pairs.length} ${train.kind === '2d' ? 'images' : 'volume(s)'})` +
