@@ -28,7 +28,9 @@ ${rows.join('\n')}
 Standard protocol on every slice that holds the structure: start from an empty mask; each click at the point of the
 largest error region farthest from its border (missed → positive, extra → negative); NoC@τ = clicks until IoU ≥ τ,
 20 when never. Each click is answered by \`refineSlice\`, as the editor's AI-clicks tool asks for it.
-${selection ? `Model selection during training: NoC@85 ${selection.nocAt85}, NoC@90 ${selection.nocAt90} (PyTorch, same protocol) on ${recipe.val}.` : ''}
+${selection?.nocAt85 !== undefined
+    ? `Model selection during training: NoC@85 ${selection.nocAt85}, NoC@90 ${selection.nocAt90} (PyTorch, same protocol) on ${recipe.val}.`
+    : 'No model selection: the weights are the last epoch\'s, not validated during training.'}
 
 ## Prompts
 

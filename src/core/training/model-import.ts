@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import type { ManifestDraft, ModelSummary } from '../../shared/api';
 import { MANIFEST_KEY, manifestProblems, type ModelManifest } from '../../shared/manifest';
 import { UserError } from '../../shared/errors';
-import { embedManifest, loadModel, readManifest, readOnnxMetadata, segmentVolume, type SegmentationModel } from '../inference';
+import { embedManifest, loadModel, readManifest, readOnnxMetadata, refineWithModel, segmentVolume, type SegmentationModel } from '../inference';
+import { clickGuided, type RefineJob } from '../interactive/refine-pipeline';
 import { readGraphInput } from '../inference/onnx-graph-input';
 import { completeManifest, manifestRequest } from './imported-manifest';
 import { listRootModels } from './model-registry';
@@ -43,6 +44,16 @@ function dummyInput(m: ModelManifest, side = Math.max(m.input.sizeMultiple, 32))
     direction: [1, 0, 0, 0, 1, 0, 0, 0, 1], components, pixelType: 'float32' as const, data, modality: m.modality };
 }
 
+/** One click in the middle of a dummy slice (and its neighbours), as the AI-clicks tool would send it. */
+function dummyClickJob(m: ModelManifest): RefineJob {
+  const { imageChannels, adjacentSlices, net } = clickGuided(m);
+  const count = 1 + 2 * adjacentSlices;
+  const components = imageChannels / count;
+  const data = new Float32Array(net.width * net.height * imageChannels).map((_, i) => (i % 97) / 97);
+  return { slice: { data, width: net.width, height: net.height, count, components }, current: new Uint8Array(net.width * net.height),
+    clicks: [{ i: net.width >> 1, j: net.height >> 1, positive: true }], label: 1 };
+}
+
 /**
  * The smallest multiple the graph's height and width must have: a side of m × (an odd number) runs
  * exactly when the needed multiple (a power of two, as in every U-Net) divides m.
@@ -70,6 +81,8 @@ async function stageAndTest(file: string, staging: string, plan: ImportPlan): Pr
     if (plan.findMultiple) {
       manifest = { ...manifest, input: { ...manifest.input, sizeMultiple: await findSizeMultiple(model, manifest) } };
       await embedManifest(file, manifest, staging);
+    } else if (manifest.interaction) {
+      await refineWithModel(model, dummyClickJob(manifest)); // a click-guided model never segments on its own
     } else {
       await segmentVolume(model, dummyInput(manifest));
     }

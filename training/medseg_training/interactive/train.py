@@ -274,7 +274,8 @@ def _run(args, stopper: _Stopper) -> int:
                 best = list(key)
                 save_checkpoint(out_dir / "best.pt", payload(epoch_done))
                 emit("checkpoint", path=str(out_dir / "best.pt"), epoch=epoch_done, **val_metrics)
-        else:
+        else:  # a checkpoint carries only a validation of its own weights
+            val_metrics = None
             history.append({"epoch": epoch_done, "loss": epoch_loss / epoch_n})
         save_checkpoint(out_dir / "last.pt", payload(epoch_done))
         emit("progress", epoch=epoch_done, step=step, loss=epoch_loss / epoch_n, epochEnd=True,
