@@ -102,7 +102,11 @@ function interactionProblems(inter: any, input: any): string[] {
   return problems;
 }
 
-/** Validates a parsed manifest; returns a list of problems a user can act on (empty when valid). */
+/**
+ * Validates a parsed manifest; returns a list of problems a user can act on (empty when valid).
+ * Its structural rules are also written as a JSON Schema (manifest-schema.ts) that the trainer's
+ * export checks: a rule changed here must change there (test/fixtures/manifest-verdicts.json).
+ */
 export function manifestProblems(m: unknown): string[] {
   const problems: string[] = [];
   if (typeof m !== 'object' || m === null) return ['the manifest must be a JSON object'];
@@ -115,6 +119,7 @@ export function manifestProblems(m: unknown): string[] {
   else {
     if (!Number.isInteger(input.channels) || input.channels < 1) problems.push('"input.channels" must be a positive integer');
     if (!Number.isInteger(input.sizeMultiple) || input.sizeMultiple < 1) problems.push('"input.sizeMultiple" must be a positive integer');
+    if (input.layout !== undefined && input.layout !== 'NCHW') problems.push('"input.layout" must be "NCHW" when given');
     if (input.adjacentSlices !== undefined && (!Number.isInteger(input.adjacentSlices) || input.adjacentSlices < 0)) {
       problems.push('"input.adjacentSlices" must be a whole number of slices (0, 1, …) when given');
     }

@@ -43,6 +43,7 @@ from .blocks import fold_batchnorm
 from .checkpoints import load_checkpoint, model_from_checkpoint, save_checkpoint
 from .devices import configure_threads
 from .events import UserFacingError, emit
+from .manifest_schema import manifest_structure_problems
 
 MANIFEST_KEY = "medseg.manifest"
 OPSET = 17
@@ -128,54 +129,31 @@ def default_manifest(ckpt: Dict[str, Any]) -> Dict[str, Any]:
 
 
 def manifest_problems(m: Dict[str, Any], in_channels: int, out_channels: int) -> List[str]:
-    """Mirror of ``src/shared/manifest.ts`` ``manifestProblems`` plus checks against the model."""
-    problems: List[str] = []
-    for key in ("id", "name", "version", "architecture"):
-        if not isinstance(m.get(key), str) or not m[key]:
-            problems.append(f'"{key}" must be a non-empty string')
-    inp = m.get("input")
-    if not isinstance(inp, dict):
-        problems.append('"input" is missing')
-        inp = {}
-    else:
-        if inp.get("channels") != in_channels:
-            problems.append(f'"input.channels" is {inp.get("channels")} but the model takes {in_channels}')
-        if not isinstance(inp.get("sizeMultiple"), int) or inp["sizeMultiple"] < 1:
-            problems.append('"input.sizeMultiple" must be a positive integer')
-        for k in ("height", "width"):
-            v = inp.get(k)
-            if v is not None and (not isinstance(v, int) or v < 1 or v % max(1, inp.get("sizeMultiple", 1))):
-                problems.append(f'"input.{k}" must be a positive multiple of sizeMultiple')
-        if inp.get("layout") != "NCHW":
-            problems.append('"input.layout" must be "NCHW"')
-    pre = m.get("preprocessing")
-    if not isinstance(pre, dict):
-        problems.append('"preprocessing" is missing')
-    else:
-        if not isinstance(pre.get("scale"), (int, float)):
-            problems.append('"preprocessing.scale" must be a number')
-        if not isinstance(pre.get("mean"), list) or not isinstance(pre.get("std"), list):
-            problems.append('"preprocessing.mean" and ".std" must be arrays')
-        elif len(pre["mean"]) != in_channels or len(pre["std"]) != in_channels:
-            problems.append('"preprocessing.mean" and ".std" need one value per input channel')
-    out = m.get("output")
-    if not isinstance(out, dict):
-        problems.append('"output" is missing')
-    else:
-        act = out.get("activation")
-        if act not in ("sigmoid", "softmax", "none"):
-            problems.append('"output.activation" must be sigmoid, softmax or none')
-        if act == "none":
-            problems.append('this exporter writes logits: "output.activation" must be sigmoid or softmax')
-        if not isinstance(out.get("threshold"), (int, float)):
-            problems.append('"output.threshold" must be a number')
-        labels = out.get("labels")
-        if not isinstance(labels, list) or not labels:
-            problems.append('"output.labels" must list at least one label')
-        elif act == "sigmoid" and len(labels) != out_channels:
-            problems.append(f'sigmoid output: {out_channels} output channel(s) but {len(labels)} label(s)')
-        elif act == "softmax" and len(labels) not in (out_channels, out_channels - 1):
-            problems.append(f"softmax output: {out_channels} channels (background first) but {len(labels)} label(s)")
+    """The manifest's structure checked against the engine's JSON Schema (``manifest_schema.py``),
+    then the rules across fields and the checks against the model being exported."""
+    problems = manifest_structure_problems(m)
+    if problems:
+        return problems
+    inp, pre, out = m["input"], m["preprocessing"], m["output"]
+    if inp["channels"] != in_channels:
+        problems.append(f'"input.channels" is {inp["channels"]} but the model takes {in_channels}')
+    for k in ("height", "width"):
+        if inp.get(k) is not None and inp[k] % inp["sizeMultiple"]:
+            problems.append(f'"input.{k}" must be a multiple of sizeMultiple')
+    if len(pre["mean"]) != in_channels or len(pre["std"]) != in_channels:
+        problems.append('"preprocessing.mean" and ".std" need one value per input channel')
+    inter = m.get("interaction")
+    if inter is not None and in_channels <= len(inter["prompts"]):
+        problems.append('"input.channels" must count the image channels and the prompts')
+    if inter is not None and (inp.get("height") is None or inp.get("width") is None):
+        problems.append('a click-guided model needs "input.height" and "input.width"')
+    act, labels = out["activation"], out["labels"]
+    if act == "none":
+        problems.append('this exporter writes logits: "output.activation" must be sigmoid or softmax')
+    elif act == "sigmoid" and len(labels) != out_channels:
+        problems.append(f'sigmoid output: {out_channels} output channel(s) but {len(labels)} label(s)')
+    elif act == "softmax" and len(labels) not in (out_channels, out_channels - 1):
+        problems.append(f"softmax output: {out_channels} channels (background first) but {len(labels)} label(s)")
     return problems
 
 
