@@ -14,12 +14,12 @@ function inputChannels(recipe: Recipe): number {
   return (photo ? 3 : 1) * (1 + 2 * adjacent);
 }
 
-/** One recipe per architecture (the first by id), so every architecture we ship is timed once. */
+/** One auto-segmentation recipe per architecture (the first by id), so every architecture we ship is timed once. */
 function architectures(): Recipe[] {
   const byArch = new Map<string, Recipe>();
   for (const id of recipeIds()) {
     const recipe = readRecipe(id);
-    if (!byArch.has(recipe.arch) && recipe.manifest.interaction === undefined) byArch.set(recipe.arch, recipe);
+    if (!byArch.has(recipe.arch) && !recipe.interactive) byArch.set(recipe.arch, recipe);
   }
   return [...byArch.values()];
 }
