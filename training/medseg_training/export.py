@@ -34,7 +34,7 @@ import sys
 import tempfile
 import warnings
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
@@ -328,9 +328,14 @@ def main(argv: Optional[List[str]] = None) -> int:
     shapes = None
     if args.parity_shapes:
         shapes = [tuple(int(v) for v in s.lower().split("x")) for s in args.parity_shapes.split(",")]
+    return report_export(lambda: export_checkpoint(args.checkpoint, args.out, args.manifest_json, args.tolerance, shapes,
+                                                   fold=not args.no_fold, weights_out=args.weights_out))
+
+
+def report_export(export: Callable[[], Dict[str, Any]]) -> int:
+    """Runs an export for a CLI: one JSON line, the result or the error a user can act on; the exit code."""
     try:
-        result = export_checkpoint(args.checkpoint, args.out, args.manifest_json, args.tolerance, shapes,
-                                   fold=not args.no_fold, weights_out=args.weights_out)
+        result = export()
     except UserFacingError as exc:
         emit("error", message=str(exc))
         return 1

@@ -8,10 +8,9 @@ import sys
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
-from ..export import ExportError, _deep_merge, export_checkpoint, read_manifest_arg
+from ..export import ExportError, _deep_merge, export_checkpoint, read_manifest_arg, report_export
 from ..checkpoints import load_checkpoint
 from ..devices import configure_threads
-from ..events import UserFacingError, emit
 
 #: Shipped models must stay small enough to download with the app.
 MAX_BYTES = 15 * 1024 * 1024
@@ -47,14 +46,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     p.add_argument("--threads", type=int, default=2)
     args = p.parse_args(argv)
     configure_threads(args.threads)
-    try:
-        result = export_interactive(args.checkpoint, args.out, args.manifest_json, args.weights_out)
-    except UserFacingError as exc:
-        emit("error", message=str(exc))
-        return 1
-    emit("exported", path=result["path"], bytes=result["bytes"], parity=result["parity"], manifest=result["manifest"],
-         weights=result.get("weights"))
-    return 0
+    return report_export(lambda: export_interactive(args.checkpoint, args.out, args.manifest_json, args.weights_out))
 
 
 if __name__ == "__main__":
