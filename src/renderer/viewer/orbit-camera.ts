@@ -2,8 +2,7 @@
 // the anterior view with the head up, the patient's right on the screen's left, as the slice views
 // and 3D Slicer show it. Pure maths, no WebGL.
 import { directionLetters } from '../../shared/anatomical-axes';
-
-export type Vec3 = [number, number, number];
+import type { Vec3 } from '../../shared/geometry';
 
 const FOV = (30 * Math.PI) / 180;
 
