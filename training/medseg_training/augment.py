@@ -119,13 +119,14 @@ def _per_sample(rng: np.random.Generator, n: int, low: float, high: float, devic
 
 
 _YIQ = torch.tensor([[0.299, 0.587, 0.114], [0.596, -0.274, -0.322], [0.211, -0.523, 0.312]])
+_FROM_YIQ = torch.linalg.inv(_YIQ)  # once, not per batch
 
 
 def _colour(x: torch.Tensor, cfg: AugmentConfig, rng: np.random.Generator) -> torch.Tensor:
     """Gain, saturation and hue as one 3×3 colour matrix per sample (hue: a rotation of the YIQ chroma)."""
     n = x.shape[0]
     to_yiq = _YIQ.to(x.device)
-    from_yiq = torch.linalg.inv(to_yiq)
+    from_yiq = _FROM_YIQ.to(x.device)
     matrices = []
     for _ in range(n):
         angle = 2 * math.pi * rng.uniform(-cfg.hue, cfg.hue)
