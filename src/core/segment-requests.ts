@@ -1,6 +1,7 @@
 // The segmentation requests of the contract: a file to a mask file, many files with one model
-// loaded once, and a case's slices for the editor. Each finds the model, refuses a run on another
-// modality unless allowed, and releases the model's worker whatever happens.
+// loaded once, and a case's slices for the editor. Each finds the model once (a lookup reads every
+// model file's metadata), refuses a run on another modality unless allowed, and releases the
+// model's worker whatever happens.
 import type {
   BatchSegmentRequest, BatchSegmentResult, CaseSegmentRequest, CaseSegmentResult, ModelSummary, SegmentRequest, SegmentResult, StudioEvent,
 } from '../shared/api';
@@ -13,6 +14,7 @@ import { formatModelRef } from '../shared/model-ref';
 import { findModel, listModels } from './training/model-registry';
 import type { ModelFolders } from './training/model-folders';
 import { checkModelFits } from './model-fit';
+import { familyMismatch, imageFamily } from '../shared/model-match';
 import { isDicomSegTarget, writeDicomSeg } from './dicom-seg/seg-export';
 import type { CancellableJobs } from './cancellable-jobs';
 import type { Device } from '../shared/api';
@@ -21,38 +23,38 @@ export interface SegmentContext {
   folders: ModelFolders;
   jobs: CancellableJobs;
   emit: (event: StudioEvent) => void;
-  /** Refuses mask targets that would replace a source image (a case's, or one of `inputs`). */
-  protect: (targets: string[], inputs?: string[]) => Promise<void>;
+  /** A check refusing mask targets that would replace a source image (a case's, or one of `inputs`); built once per request. */
+  guardSources: (inputs?: string[]) => Promise<(target: string) => Promise<void>>;
   /** A case's image (kept from when it was opened). */
   caseImage: (caseId: string) => Promise<VolumeImage>;
 }
 
 /** Loads a model, runs `use`, and always closes it. */
-export async function withModel<T>(folders: ModelFolders, ref: string, device: Device, use: (model: SegmentationModel, summary: ModelSummary) => Promise<T>): Promise<T> {
-  const summary = await findModel(folders, ref);
+export async function withModel<T>(summary: ModelSummary, device: Device, use: (model: SegmentationModel) => Promise<T>): Promise<T> {
   const model = await loadModel(summary.path, { device });
   try {
-    return await use(model, summary);
+    return await use(model);
   } finally {
     await model.close();
   }
 }
 
 /** Throws when the model was made for another modality than `image`'s and the request does not allow it. */
-export async function checkFits(folders: ModelFolders, ref: string, image: VolumeImage, allow: boolean | undefined): Promise<void> {
-  if (allow) return;
-  checkModelFits(await findModel(folders, ref), image, false, await listModels(folders));
+export async function checkFits(folders: ModelFolders, summary: ModelSummary, image: VolumeImage, allow: boolean | undefined): Promise<void> {
+  // The installed models are listed only to name those that would fit, i.e. only for a refusal.
+  if (allow || !familyMismatch(summary, imageFamily(image))) return;
+  checkModelFits(summary, image, false, await listModels(folders));
 }
 
 const providerOf = (model: SegmentationModel) => ({ provider: model.provider, ...(model.providerNote ? { providerNote: model.providerNote } : {}) });
 
-export async function segmentFile({ folders, protect }: SegmentContext, request: SegmentRequest): Promise<SegmentResult> {
+export async function segmentFile({ folders, guardSources }: SegmentContext, request: SegmentRequest): Promise<SegmentResult> {
   // A bad model ref (one that climbs out of the store) is refused before any file is looked at.
-  await findModel(folders, request.model);
-  await protect([request.out], [request.input]);
+  const summary = await findModel(folders, request.model);
+  await (await guardSources([request.input]))(request.out);
   const image = await readImage(request.input);
-  await checkFits(folders, request.model, image, request.allowOtherModality);
-  return withModel(folders, request.model, request.device ?? 'auto', async (model, summary) => {
+  await checkFits(folders, summary, image, request.allowOtherModality);
+  return withModel(summary, request.device ?? 'auto', async (model) => {
     const result = await segmentVolume(model, image);
     const written = isDicomSegTarget(request.out)
       ? await writeDicomSeg({ out: request.out, labelmap: result.labelmap, provenance: null, image,
@@ -65,20 +67,23 @@ export async function segmentFile({ folders, protect }: SegmentContext, request:
   });
 }
 
-export async function segmentBatch({ folders, protect }: SegmentContext, request: BatchSegmentRequest): Promise<BatchSegmentResult> {
+export async function segmentBatch({ folders, guardSources }: SegmentContext, request: BatchSegmentRequest): Promise<BatchSegmentResult> {
+  const summary = await findModel(folders, request.model);
   const all = await listModels(folders);
-  return withModel(folders, request.model, request.device ?? 'auto', (model, summary) =>
+  const protect = await guardSources(request.inputs);
+  return withModel(summary, request.device ?? 'auto', (model) =>
     segmentFiles(model, summary.id, summary.manifest.output.labels, request.inputs, request.outDir, {
-      protect: (target) => protect([target], request.inputs),
+      protect,
       check: (image) => checkModelFits(summary, image, request.allowOtherModality, all),
     }));
 }
 
 export async function segmentCase({ folders, jobs, emit, caseImage }: SegmentContext, request: CaseSegmentRequest): Promise<CaseSegmentResult> {
   const image = await caseImage(request.caseId);
-  await checkFits(folders, request.model, image, request.allowOtherModality);
+  const summary = await findModel(folders, request.model);
+  await checkFits(folders, summary, image, request.allowOtherModality);
   const { jobId } = request;
-  return jobs.run(jobId, (signal) => withModel(folders, request.model, request.device ?? 'auto', async (model, summary) => {
+  return jobs.run(jobId, (signal) => withModel(summary, request.device ?? 'auto', async (model) => {
     const result = await segmentVolume(model, image, {
       slices: request.slices, signal,
       onProgress: (done, total) => jobId && emit({ kind: 'progress', jobId, done, total, message: `Segmenting with ${summary.manifest.name}` }),

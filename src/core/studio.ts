@@ -28,7 +28,7 @@ import { loadCaseMask } from './workspace/mask-import';
 import { openUpload } from './workspace/uploads';
 import { appRoot, medsegHome } from './paths';
 import { ClickModels, refineFile, refineSlice } from './interactive/refine-slice';
-import { caseSources, refuseOverwritingSources } from './confinement/source-protection';
+import { caseSources, sourceGuard } from './confinement/source-protection';
 
 export interface StudioOptions {
   models?: Partial<ModelFolders>;
@@ -55,9 +55,13 @@ export function createStudio(options: StudioOptions = {}): StudioApi {
   const finetunes = new FinetuneJobs({ folders, cases, emit, python: options.python });
   const clickModels = new ClickModels(folders);
   const opening: CaseOpeningContext = { cases, images, jobs, emit };
-  /** Refuses targets that would replace a case's source image, or one of `inputs` (the run's own images). */
-  const protect = async (targets: string[], inputs: string[] = []) => refuseOverwritingSources(targets, [...inputs, ...await caseSources(cases)]);
-  const segmenting: SegmentContext = { folders, jobs, emit, protect, caseImage: (id) => images.get(id) };
+  /** A check refusing targets that would replace a case's source image, or one of `inputs` (the run's own images). */
+  const guardSources = async (inputs: string[] = []) => sourceGuard([...inputs, ...await caseSources(cases)]);
+  const protect = async (targets: string[], inputs: string[] = []) => {
+    const guard = await guardSources(inputs);
+    for (const target of targets) await guard(target);
+  };
+  const segmenting: SegmentContext = { folders, jobs, emit, guardSources, caseImage: (id) => images.get(id) };
 
   return {
     // A full read, not a header-only one: `info` is how users check that a file is whole.

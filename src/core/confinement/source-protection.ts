@@ -11,14 +11,18 @@ export async function caseSources(cases: CaseStore): Promise<string[]> {
   return (await cases.recent(Number.POSITIVE_INFINITY)).map((c) => c.source);
 }
 
-export async function refuseOverwritingSources(targets: string[], sources: string[]): Promise<void> {
+/**
+ * A check that refuses a target replacing one of `sources`. The sources' real paths are resolved once,
+ * so a batch checks each of its outputs against them without re-reading the workspace.
+ */
+export async function sourceGuard(sources: string[]): Promise<(target: string) => Promise<void>> {
   const realSources = await Promise.all(sources.map((s) => resolveReal(s)));
-  for (const target of targets) {
+  return async (target) => {
     const real = await resolveReal(target);
     const source = realSources.find((s) => real === s || (isUnder(real, s) && existsSync(real)));
-    if (source === undefined) continue;
+    if (source === undefined) return;
     throw new UserError(real === source
       ? `${target} is the image a case was opened from: masks are never written over a source image. Choose another file name.`
       : `${target} is a file of the image folder ${source}: masks are never written over a source image. Choose another file name.`);
-  }
+  };
 }

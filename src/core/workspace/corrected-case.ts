@@ -45,11 +45,11 @@ export function correctedProvenance(labels: Uint8Array, proposal: Uint8Array | n
 export async function addCorrectedCase(cases: CaseStore, images: OpenImages, folders: ModelFolders, request: AddCaseRequest): Promise<CaseSummary> {
   const image = await readImage(request.input);
   const summary = request.model ? await findModel(folders, request.model) : null;
-  if (summary) await checkFits(folders, summary.id, image, request.allowOtherModality);
+  if (summary) await checkFits(folders, summary, image, request.allowOtherModality);
   const labels = summary?.manifest.output.labels ?? DEFAULT_LABELS;
   const labelmap = maskAsLabels(await readMaskOnGrid(request.mask, image), labels[0].value);
   const proposal = summary
-    ? await withModel(folders, request.model!, request.device ?? 'auto', async (model) => (await segmentVolume(model, image)).labelmap)
+    ? await withModel(summary, request.device ?? 'auto', async (model) => (await segmentVolume(model, image)).labelmap)
     : null;
   const { record } = await cases.open(request.input, image, { name: dicomCaseName(image.dicom) ?? undefined, seriesUid: image.dicom?.seriesInstanceUid });
   images.put(record.id, image);
