@@ -10,8 +10,6 @@ import type { PixelArray } from '../../shared/image';
 /** For canonical axes x, y, z (L, P, S): the source voxel axis that becomes it and whether it runs backwards. */
 export type AxisMap = { axis: number; flip: boolean }[];
 
-export const CANONICAL_ORIENTATION = 'LPS';
-
 /** `direction` row-major (direction[row * 3 + col]; column c is the LPS world direction of voxel axis c). */
 export function canonicalAxes(direction: readonly number[]): AxisMap {
   const pairs: [number, number, number][] = [];

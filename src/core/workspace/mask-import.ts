@@ -10,6 +10,7 @@ import type { Geometry } from '../../shared/image';
 import type { LabelDefinition } from '../../shared/manifest';
 import { geometryDifference, sameGeometry, sameVoxelCentres } from '../../shared/geometry';
 import { labelsForValues } from '../../shared/labels';
+import { labelHistogram } from '../../shared/mask-algorithms';
 import { Provenance } from '../../shared/provenance';
 import { UserError } from '../../shared/errors';
 import { readLabelmap } from '../io';
@@ -30,8 +31,7 @@ function onGrid(mask: Geometry & { labels: Uint8Array }, image: Geometry, voxelO
 }
 
 function countsOf(labelmap: Uint8Array): Record<number, number> {
-  const histogram = new Float64Array(256);
-  for (const v of labelmap) histogram[v]++;
+  const histogram = labelHistogram(labelmap);
   const counts: Record<number, number> = {};
   histogram.forEach((c, v) => { if (v > 0 && c > 0) counts[v] = c; });
   return counts;
