@@ -3,7 +3,9 @@
 import numpy as np
 
 from medseg_training.interactive.click_encoding import Click
-from medseg_training.interactive.clicker import largest_error_region, next_click, training_click
+from scipy import ndimage
+
+from medseg_training.interactive.clicker import distance_to_border, largest_error_region, next_click, training_click
 from medseg_training.interactive.noc import clicks_to_reach, iou
 
 
@@ -50,6 +52,16 @@ def test_the_slice_edge_is_a_border():
     truth = square(10, 12, 0, 10, 6, 12)                    # columns 6..11, touching three edges
     # Were the edge not a border, the deepest pixels would lie on it (column 11, row 9).
     assert next_click(truth, np.zeros_like(truth)) == Click(8, 2, True)
+
+
+def test_distance_on_the_bounding_box_equals_the_whole_slice_transform(rng):
+    for n in range(200):
+        h, w = (int(v) for v in rng.integers(1, 48, 2))
+        region = rng.random((h, w)) < rng.uniform(0.2, 0.9)
+        if n % 2:
+            region = ndimage.binary_opening(region)
+        whole = ndimage.distance_transform_edt(np.pad(region, 1))[1:-1, 1:-1]
+        assert np.array_equal(distance_to_border(region), whole)
 
 
 def test_training_clicks_land_deep_inside_the_region(rng):
