@@ -3,7 +3,7 @@
 // app's own page, name a known method and carry arguments of the contract's declared kinds.
 import type { IpcMainInvokeEvent, OpenDialogOptions, OpenDialogReturnValue, SaveDialogOptions, SaveDialogReturnValue } from 'electron';
 import { existsSync } from 'node:fs';
-import { extensionOf } from '../core/io/formats';
+import { extensionOf, READ_EXTENSIONS } from '../core/io/formats';
 import { STUDIO_METHODS, type StudioApi } from '../shared/api';
 import { callProblem } from '../shared/call-checks';
 import { isUserError } from '../shared/errors';
@@ -41,9 +41,10 @@ export interface NativeDialogs {
   showSaveDialog(event: IpcMainInvokeEvent, options: SaveDialogOptions): Promise<SaveDialogReturnValue>;
 }
 
-// DICOM slices often have no extension at all: they need the "All files" filter.
-const IMAGE_FILTERS = [
-  { name: 'Images', extensions: ['nii', 'gz', 'nrrd', 'nhdr', 'mha', 'mhd', 'dcm', 'png', 'jpg', 'jpeg', 'tif', 'tiff', 'bmp'] },
+// Electron's filters take one suffix each ('.nii.gz' → 'gz'), taken from the readers' own table so a
+// format added there is offered here. DICOM slices often have no extension: they need "All files".
+export const IMAGE_FILTERS = [
+  { name: 'Images', extensions: [...new Set(READ_EXTENSIONS.map((e) => e.slice(e.lastIndexOf('.') + 1)))] },
   { name: 'All files', extensions: ['*'] },
 ];
 // Electron's filters take one suffix each: 'nrrd' covers Slicer's .seg.nrrd, 'dcm' a DICOM SEG.

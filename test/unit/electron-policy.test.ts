@@ -12,7 +12,7 @@ import { CaseStore } from '../../src/core/workspace/case-store';
 import { appProtocolFile, appProtocolHandler } from '../../src/main/app-protocol';
 import { lockDownContents, lockDownSession, type LockableContents } from '../../src/main/contents-policy';
 import { desktopAccess, DialogGrants } from '../../src/main/desktop-access';
-import { bindHostDialogs, bindStudio, type IpcRegistry, type Reply } from '../../src/main/ipc-bindings';
+import { bindHostDialogs, bindStudio, IMAGE_FILTERS, type IpcRegistry, type Reply } from '../../src/main/ipc-bindings';
 import { APP_PAGE_URL, fromOwnPage, isOwnPage, pageSource } from '../../src/main/page-source';
 import { sampleArguments } from '../fixtures/call-samples';
 
@@ -167,6 +167,12 @@ test('the page may name only what the user picked, the workspace and the model s
   await grants.grantWrite(join(modelStore, 'm.nii.gz'));
   await expect(guarded.exportMask({ caseId: 'c', labelmap: new Uint8Array(1), out: join(modelStore, 'm.nii.gz') })).rejects.toThrow(/never written/);
   expect(seen.length).toBe(4);
+});
+
+test('the Open dialog offers every suffix the readers take, DICOM\'s .dicom and .ima included', () => {
+  const offered = IMAGE_FILTERS[0].extensions;
+  for (const suffix of ['gz', 'nii', 'nrrd', 'nhdr', 'mha', 'mhd', 'dcm', 'dicom', 'ima', 'png', 'jpg', 'jpeg', 'tif', 'tiff', 'bmp']) expect(offered).toContain(suffix);
+  expect(new Set(offered).size).toBe(offered.length);
 });
 
 test('a save target typed without an extension gets the suggested one, and that file is what becomes writable', async () => {
