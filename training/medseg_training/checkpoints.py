@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import json
 import os
+import shutil
 from pathlib import Path
 from typing import Any, Dict
 
@@ -36,6 +37,20 @@ def save_checkpoint(path: str | os.PathLike, payload: Dict[str, Any]) -> None:
     tmp = path.with_name(path.name + ".tmp")
     torch.save(blob, tmp)
     os.replace(tmp, path)
+
+
+def keep_checkpoint_as(path: str | os.PathLike, copy: str | os.PathLike) -> None:
+    """Makes ``copy`` the checkpoint now at ``path`` (an improved epoch's ``best.pt`` is its ``last.pt``)
+    without serialising it again: a hard link where the file system has them, else a file copy; through a
+    temporary name, so ``copy`` is always whole. Later saves to ``path`` replace its name, not the file."""
+    path, copy = Path(path), Path(copy)
+    tmp = copy.with_name(copy.name + ".tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        os.link(path, tmp)
+    except OSError:
+        shutil.copyfile(path, tmp)
+    os.replace(tmp, copy)
 
 
 def load_checkpoint(path: str | os.PathLike) -> Dict[str, Any]:

@@ -21,7 +21,7 @@ import torch
 from torch import nn
 
 from .augment import AugmentConfig, make_batch
-from .checkpoints import save_checkpoint
+from .checkpoints import keep_checkpoint_as, save_checkpoint
 from .data import Preprocessing
 from .events import UserFacingError, trainer_event
 from .losses import make_loss
@@ -201,10 +201,10 @@ class Fitter:
                 self.best_dice, self.best_epoch = (self.val_dice if self.val_dice is not None else -1.0), epoch_done
                 self.best_metrics = self.val_metrics
             plateau = bool(validated) and self.schedule.observe(self.val_dice)
-            if improved:
-                save_checkpoint(self.out_dir / "best.pt", self.payload(epoch_done))
-                trainer_event("checkpoint", path=str(self.out_dir / "best.pt"), valDice=self.val_dice, epoch=epoch_done)
             save_checkpoint(self.out_dir / "last.pt", self.payload(epoch_done))
+            if improved:
+                keep_checkpoint_as(self.out_dir / "last.pt", self.out_dir / "best.pt")
+                trainer_event("checkpoint", path=str(self.out_dir / "best.pt"), valDice=self.val_dice, epoch=epoch_done)
             trainer_event("progress", epoch=epoch_done, step=self.step, loss=epoch_loss / epoch_n, valDice=self.val_dice,
                  etaSeconds=eta(epoch_done), epochs=epochs, totalSteps=total_steps,
                  lr=self.optimizer.param_groups[0]["lr"], epochEnd=True,

@@ -80,3 +80,15 @@ def test_a_2_5d_canonical_run_records_it_for_the_engine(synthetic_ct, tmp_path, 
     assert manifest["input"]["orientation"] == "LPS" and manifest["preprocessing"]["mean"] == [0.0, 0.0, 0.0]
     assert manifest["training"]["flip"] is False and manifest["training"]["augment"] == "strong"
     json.dumps(manifest)  # the manifest is plain JSON
+
+
+def test_best_is_kept_from_last_without_a_second_save_and_outlives_the_next_save(tmp_path):
+    from medseg_training.checkpoints import keep_checkpoint_as, save_checkpoint
+
+    last, best = tmp_path / "last.pt", tmp_path / "best.pt"
+    save_checkpoint(last, {"state_dict": {"w": torch.ones(2)}, "epoch": 3})
+    keep_checkpoint_as(last, best)
+    save_checkpoint(last, {"state_dict": {"w": torch.zeros(2)}, "epoch": 4})
+    kept = load_checkpoint(best)
+    assert kept["epoch"] == 3 and torch.equal(kept["state_dict"]["w"], torch.ones(2))
+    assert load_checkpoint(last)["epoch"] == 4 and not (tmp_path / "best.pt.tmp").exists()

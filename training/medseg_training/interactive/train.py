@@ -33,7 +33,7 @@ from ..data import DataError, Preprocessing, parse_labels
 from ..losses import make_loss
 from ..precision import StepPrecision, choose_precision, training_step
 from ..registry import UnknownModelError, create_model
-from ..checkpoints import load_checkpoint, save_checkpoint
+from ..checkpoints import keep_checkpoint_as, load_checkpoint, save_checkpoint
 from ..devices import configure_threads, select_device
 from ..events import UserFacingError, emit
 from ..schedule import cosine_factor as _lr_factor
@@ -270,14 +270,16 @@ def _run(args, stopper: _Stopper) -> int:
             val_metrics = validate(model, val_set, spec, config["valClicks"], config["valLimit"], precision)
             history.append({"epoch": epoch_done, "loss": epoch_loss / epoch_n, "val": val_metrics})
             key = (val_metrics["nocAt85"], val_metrics["nocAt90"])
-            if best is None or key < tuple(best):
+            improved = best is None or key < tuple(best)
+            if improved:
                 best = list(key)
-                save_checkpoint(out_dir / "best.pt", payload(epoch_done))
-                emit("checkpoint", path=str(out_dir / "best.pt"), epoch=epoch_done, **val_metrics)
         else:  # a checkpoint carries only a validation of its own weights
-            val_metrics = None
+            val_metrics, improved = None, False
             history.append({"epoch": epoch_done, "loss": epoch_loss / epoch_n})
         save_checkpoint(out_dir / "last.pt", payload(epoch_done))
+        if improved:
+            keep_checkpoint_as(out_dir / "last.pt", out_dir / "best.pt")
+            emit("checkpoint", path=str(out_dir / "best.pt"), epoch=epoch_done, **val_metrics)
         emit("progress", epoch=epoch_done, step=step, loss=epoch_loss / epoch_n, epochEnd=True,
              seconds=round(time.time() - t0, 1), **({f"val{k[0].upper()}{k[1:]}": v for k, v in val_metrics.items()} if val_metrics else {}))
         if stop_reason != "epochs":
