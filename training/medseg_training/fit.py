@@ -125,8 +125,10 @@ class Fitter:
 
     def _batch(self, idx: np.ndarray):
         train = self.data.train
-        x, y = make_batch([train.images[i] for i in idx], [train.masks[i] for i in idx], self.augment, self.rng)
-        return self.precision.prepare_input(self.pre.normalise(x)), y.to(self.precision.device)
+        # augmented where the model trains (on a GPU, not on its host's CPU)
+        x, y = make_batch([train.images[i] for i in idx], [train.masks[i] for i in idx], self.augment, self.rng,
+                          self.precision.device)
+        return self.precision.prepare_input(self.pre.normalise(x)), y
 
     # ------------------------------------------------------------------ the loop
 

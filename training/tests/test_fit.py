@@ -92,3 +92,21 @@ def test_best_is_kept_from_last_without_a_second_save_and_outlives_the_next_save
     kept = load_checkpoint(best)
     assert kept["epoch"] == 3 and torch.equal(kept["state_dict"]["w"], torch.ones(2))
     assert load_checkpoint(last)["epoch"] == 4 and not (tmp_path / "best.pt.tmp").exists()
+
+
+def test_batches_are_augmented_on_the_training_device(synthetic_ct, tmp_path, monkeypatch):  # noqa: F811
+    from medseg_training import fit
+
+    devices = []
+
+    def recording(*args, **kwargs):
+        devices.append(args[4] if len(args) > 4 else kwargs.get("device"))
+        return make_batch(*args, **kwargs)
+
+    make_batch = fit.make_batch
+    monkeypatch.setattr(fit, "make_batch", recording)
+    ct, seg = synthetic_ct
+    args = ["--model-kwargs", '{"base_filters": 4}', "--train", str(ct), str(seg), "--window", "60,400", "--size", "32",
+            "--batch-size", "2", "--epochs", "1", "--out-dir", str(tmp_path / "run")]
+    assert train.main(args) == 0
+    assert devices and all(torch.device(d) == torch.device("cpu") for d in devices)
