@@ -61,10 +61,18 @@ function compile(gl: WebGL2RenderingContext, vs: string, fs: string): WebGLProgr
   return program;
 }
 
+/** A program's uniform locations, looked up once (a lookup per frame costs a driver round trip). */
+function uniformsOf<K extends string>(gl: WebGL2RenderingContext, program: WebGLProgram, names: readonly K[]): Record<K, WebGLUniformLocation | null> {
+  return Object.fromEntries(names.map((n) => [n, gl.getUniformLocation(program, n)])) as Record<K, WebGLUniformLocation | null>;
+}
+
 export class SurfaceRenderer {
   private readonly gl: WebGL2RenderingContext;
   private readonly surface: WebGLProgram;
   private readonly line: WebGLProgram;
+  private readonly surfaceUniforms: Record<'viewProjection' | 'view' | 'color', WebGLUniformLocation | null>;
+  private readonly lineUniforms: Record<'viewProjection' | 'color', WebGLUniformLocation | null>;
+  private readonly surfaceAttributes: [number, number];
   private readonly lineBuffer: WebGLBuffer;
   private readonly lineVao: WebGLVertexArrayObject;
   private readonly meshes = new Map<string, GpuMesh>();
@@ -76,6 +84,9 @@ export class SurfaceRenderer {
     this.gl = gl;
     this.surface = compile(gl, SURFACE_VS, SURFACE_FS);
     this.line = compile(gl, LINE_VS, LINE_FS);
+    this.surfaceUniforms = uniformsOf(gl, this.surface, ['viewProjection', 'view', 'color'] as const);
+    this.lineUniforms = uniformsOf(gl, this.line, ['viewProjection', 'color'] as const);
+    this.surfaceAttributes = [gl.getAttribLocation(this.surface, 'position'), gl.getAttribLocation(this.surface, 'normal')];
     this.lineBuffer = gl.createBuffer()!;
     this.lineVao = gl.createVertexArray()!;
     gl.bindVertexArray(this.lineVao);
@@ -105,7 +116,7 @@ export class SurfaceRenderer {
       const buffer = gl.createBuffer()!;
       gl.bindBuffer(gl.ARRAY_BUFFER, buffer);
       gl.bufferData(gl.ARRAY_BUFFER, data, gl.STATIC_DRAW);
-      const at = gl.getAttribLocation(this.surface, n === 0 ? 'position' : 'normal');
+      const at = this.surfaceAttributes[n];
       gl.enableVertexAttribArray(at);
       gl.vertexAttribPointer(at, 3, gl.FLOAT, false, 0, 0);
       return buffer;
@@ -131,13 +142,12 @@ export class SurfaceRenderer {
     gl.enable(gl.DEPTH_TEST);
     const { view, viewProjection } = camera.matrices(width / Math.max(1, height));
     gl.useProgram(this.surface);
-    gl.uniformMatrix4fv(gl.getUniformLocation(this.surface, 'viewProjection'), false, viewProjection);
-    gl.uniformMatrix4fv(gl.getUniformLocation(this.surface, 'view'), false, view);
-    const colorAt = gl.getUniformLocation(this.surface, 'color');
+    gl.uniformMatrix4fv(this.surfaceUniforms.viewProjection, false, viewProjection);
+    gl.uniformMatrix4fv(this.surfaceUniforms.view, false, view);
     for (const mesh of this.meshes.values()) {
       const color = colors.get(mesh.label);
       if (!color) continue;
-      gl.uniform3f(colorAt, color[0], color[1], color[2]);
+      gl.uniform3f(this.surfaceUniforms.color, color[0], color[1], color[2]);
       gl.bindVertexArray(mesh.vao);
       gl.drawElements(gl.TRIANGLES, mesh.count, gl.UNSIGNED_INT, 0);
     }
@@ -145,8 +155,8 @@ export class SurfaceRenderer {
       const r = camera.radius * 0.06;
       const [x, y, z] = cursor;
       gl.useProgram(this.line);
-      gl.uniformMatrix4fv(gl.getUniformLocation(this.line, 'viewProjection'), false, viewProjection);
-      gl.uniform3f(gl.getUniformLocation(this.line, 'color'), 1, 0.85, 0.2);
+      gl.uniformMatrix4fv(this.lineUniforms.viewProjection, false, viewProjection);
+      gl.uniform3f(this.lineUniforms.color, 1, 0.85, 0.2);
       gl.bindBuffer(gl.ARRAY_BUFFER, this.lineBuffer);
       gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([x - r, y, z, x + r, y, z, x, y - r, z, x, y + r, z, x, y, z - r, x, y, z + r]), gl.DYNAMIC_DRAW);
       gl.bindVertexArray(this.lineVao);
