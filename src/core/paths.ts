@@ -15,6 +15,16 @@ export function appRoot(): string {
   return dir;
 }
 
+/**
+ * An entry module beside the caller (`from` is its `import.meta.url`): the built `<stem>.js` where the
+ * bundle ships one (electron.vite.config.ts makes each worker an entry of its own), else the `.ts`
+ * source (tsx, vitest).
+ */
+export function entryBeside(from: string, stem: string): URL {
+  const js = new URL(`./${stem}.js`, from);
+  return existsSync(fileURLToPath(js)) ? js : new URL(`./${stem}.ts`, from);
+}
+
 /** The user's MedSeg home: MEDSEG_HOME, else the per-OS app-data folder. */
 export function medsegHome(env: NodeJS.ProcessEnv = process.env): string {
   if (env.MEDSEG_HOME) return env.MEDSEG_HOME;

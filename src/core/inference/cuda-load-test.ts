@@ -4,9 +4,10 @@
 // Electron app cannot (its runAsNode fuse is off, so its binary would open a second window), so its
 // main process hands in Electron's utility process instead.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { entryBeside } from '../paths';
 import { cudaErrorText } from './cuda-error-text';
 
 /** What the load test needs of its process: both a Node ChildProcess and an Electron UtilityProcess fit. */
@@ -44,11 +45,6 @@ export function chooseLoadTestLauncher(host: LoadTestLauncher | null, versions: 
   return nodeChildLauncher;
 }
 
-function childModule(): string {
-  // Built bundles ship cuda-load-child.js beside this module; from source (tsx, vitest) the .ts is used.
-  const js = fileURLToPath(new URL('./cuda-load-child.js', import.meta.url));
-  return existsSync(js) ? js : fileURLToPath(new URL('./cuda-load-child.ts', import.meta.url));
-}
 
 function textOf(stream: NodeJS.ReadableStream | null): Promise<string> {
   return new Promise((resolve) => {
@@ -81,7 +77,7 @@ export async function cudaLoadTest(modelPath: string, timeoutMs = 120_000, launc
   const env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
   let child: LoadTestProcess;
   try {
-    child = launcher(childModule(), { ...env, MEDSEG_MODEL: modelPath });
+    child = launcher(fileURLToPath(entryBeside(import.meta.url, 'cuda-load-child')), { ...env, MEDSEG_MODEL: modelPath });
   } catch (e) {
     return { ok: false, message: `the CUDA load test could not start: ${(e as Error).message}` };
   }

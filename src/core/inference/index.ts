@@ -1,14 +1,13 @@
 // Segmentation with ONNX models, caller side. Each loaded model owns one worker thread
 // (inference-worker.ts) holding its ONNX Runtime session; segmentVolume sends the slices there and
 // drives it batch by batch, reporting progress and honouring cancellation between batches.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import type { Device } from '../../shared/api';
 import { UserError, isUserError } from '../../shared/errors';
 import type { VolumeImage } from '../../shared/image';
 import type { ModelManifest } from '../../shared/manifest';
 import { WorkerClient } from '../worker-rpc';
+import { entryBeside } from '../paths';
 import { readManifest } from './onnx-metadata';
 import { chooseExecutionProvider } from './execution-provider';
 import type { InferenceWorkerApi, JobStart, LoadRequest, LoadedSession } from './inference-worker';
@@ -60,11 +59,6 @@ export interface SegmentationResult {
   seconds: number;
 }
 
-function workerUrl(): URL {
-  // Built bundles ship inference-worker.js beside this module; from source (tsx, vitest) the .ts is used.
-  const js = new URL('./inference-worker.js', import.meta.url);
-  return existsSync(fileURLToPath(js)) ? js : new URL('./inference-worker.ts', import.meta.url);
-}
 
 function abortError(): Error {
   return new DOMException('Segmentation was cancelled.', 'AbortError');
@@ -186,7 +180,7 @@ export async function loadModel(onnxPath: string, options: LoadModelOptions = {}
   const path = resolve(onnxPath);
   const manifest = await readManifest(path);
   const provider = await chooseExecutionProvider(options.device ?? 'auto');
-  const client = new WorkerClient<InferenceWorkerApi>(workerUrl());
+  const client = new WorkerClient<InferenceWorkerApi>(entryBeside(import.meta.url, 'inference-worker'));
   const request: LoadRequest = {
     path, manifest, device: provider.request,
     ...(options.intraOpNumThreads ? { intraOpNumThreads: options.intraOpNumThreads } : {}),

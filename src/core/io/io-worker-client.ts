@@ -2,8 +2,7 @@
 // measures that request only); a worker that dies, hangs or is cancelled mid-read is replaced, and
 // the call fails with a message saying whose fault it was (the file's, the installation's, or
 // nobody's: a cancel), so the next call works.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { entryBeside } from '../paths';
 import { WorkerClient, WorkerStartError, type CallOptions, type WorkerProxy } from '../worker-rpc';
 import { UserError, isUserError } from '../../shared/errors';
 import type { IoWorkerApi } from './io-worker';
@@ -20,11 +19,6 @@ export interface CancellableIoOptions extends IoOptions {
 
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
 
-function workerUrl(): URL {
-  // Built bundles ship io-worker.js beside this module; from source (tsx, vitest) the .ts is used.
-  const js = new URL('./io-worker.js', import.meta.url);
-  return existsSync(fileURLToPath(js)) ? js : new URL('./io-worker.ts', import.meta.url);
-}
 
 class TimedOut extends Error {}
 
@@ -54,7 +48,7 @@ export class IoWorker {
     const { signal, onProgress } = options;
     if (signal?.aborted) throw abortError(what); // cancelled while it waited its turn: never started
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const client = (this.client ??= new WorkerClient<IoWorkerApi>(workerUrl()));
+    const client = (this.client ??= new WorkerClient<IoWorkerApi>(entryBeside(import.meta.url, 'io-worker')));
     let timer: NodeJS.Timeout | undefined;
     let onAbort: (() => void) | undefined;
     const stopped = new Promise<never>((_, reject) => {
