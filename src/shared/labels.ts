@@ -23,3 +23,23 @@ export function labelsForValues(values: readonly number[], named: readonly Label
   }
   return out.sort((a, b) => a.value - b.value);
 }
+
+/**
+ * The first reason `value` is not a list of label definitions (values 1–255, each once; a name of one
+ * line, at most 200 characters; a colour "#rrggbb"), with the entry it concerns (-1: not a list), or
+ * null. One rule for label lists read from files and from case records.
+ */
+export function labelListProblem(value: unknown): { index: number; reason: string } | null {
+  if (!Array.isArray(value)) return { index: -1, reason: 'it is not a list' };
+  const seen = new Set<number>();
+  for (const [index, l] of value.entries()) {
+    const at = (reason: string) => ({ index, reason });
+    if (typeof l !== 'object' || l === null) return at(`entry ${index + 1} is not a label`);
+    if (!Number.isInteger(l.value) || l.value < 1 || l.value > 255) return at(`label ${index + 1} has value ${String(l.value)}`);
+    if (seen.has(l.value)) return at(`value ${l.value} is listed twice`);
+    seen.add(l.value);
+    if (typeof l.name !== 'string' || l.name.trim() === '' || /[\n\r]/.test(l.name) || l.name.length > 200) return at(`label ${l.value} has no usable name`);
+    if (typeof l.color !== 'string' || !/^#[0-9a-f]{6}$/i.test(l.color)) return at(`label ${l.value} has colour ${String(l.color)}`);
+  }
+  return null;
+}

@@ -10,6 +10,7 @@ import type { Image } from 'itk-wasm';
 import { UserError } from '../../shared/errors';
 import type { VolumeImage } from '../../shared/image';
 import type { LabelDefinition } from '../../shared/manifest';
+import { labelListProblem } from '../../shared/labels';
 import { extensionOf, readFormatOf } from './formats';
 import { readAny, readItkImage } from './image-reader';
 import { convertItkImage, nameOf } from './itk-calls';
@@ -37,17 +38,9 @@ export function labelsSidecarPath(path: string): string {
 
 export function checkSegments(segments: unknown): LabelDefinition[] {
   const bad = (why: string) => new UserError(`Cannot use the label list: ${why}. Each label needs a value 1–255, a name and a colour like #d95f02.`);
-  if (!Array.isArray(segments)) throw bad('it is not a list');
-  const seen = new Set<number>();
-  return segments.map((s: Partial<LabelDefinition>, i) => {
-    if (typeof s !== 'object' || s === null) throw bad(`entry ${i + 1} is not a label`);
-    if (!Number.isInteger(s.value) || s.value! < 1 || s.value! > 255) throw bad(`label ${i + 1} has value ${String(s.value)}`);
-    if (seen.has(s.value!)) throw bad(`value ${s.value} is listed twice`);
-    seen.add(s.value!);
-    if (typeof s.name !== 'string' || s.name.trim() === '' || /[\n\r]/.test(s.name)) throw bad(`label ${s.value} has no usable name`);
-    if (typeof s.color !== 'string' || !/^#[0-9a-f]{6}$/i.test(s.color)) throw bad(`label ${s.value} has colour ${String(s.color)}`);
-    return { value: s.value!, name: s.name, color: s.color.toLowerCase() };
-  });
+  const problem = labelListProblem(segments);
+  if (problem) throw bad(problem.reason);
+  return (segments as LabelDefinition[]).map((s) => ({ value: s.value, name: s.name, color: s.color.toLowerCase() }));
 }
 
 /** Write a uint8 labelmap with its segments: Slicer fields for .seg.nrrd, else image + sidecar. */

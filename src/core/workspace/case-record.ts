@@ -4,6 +4,7 @@
 import type { CaseSummary, SaveCaseRequest } from '../../shared/api';
 import type { Geometry } from '../../shared/image';
 import type { LabelDefinition } from '../../shared/manifest';
+import { labelListProblem } from '../../shared/labels';
 
 export const CASE_FORMAT = 'medseg-case/2';
 export const WORK_FILE_PATTERN = /^work-[0-9a-f]{16}\.bin$/;
@@ -39,15 +40,10 @@ export function geometryProblem(value: unknown): string | null {
 /** Why `value` is not a list of label definitions, or null. */
 export function labelsProblem(value: unknown): string | null {
   const expected = 'a list of {value: 1–255, name: text, color: "#rrggbb"} with distinct values';
-  if (!Array.isArray(value)) return `labels must be ${expected}, got ${describe(value)}`;
-  const seen = new Set<number>();
-  for (const [i, l] of value.entries()) {
-    const ok = typeof l === 'object' && l !== null && Number.isInteger(l.value) && l.value >= 1 && l.value <= 255 && !seen.has(l.value) &&
-      typeof l.name === 'string' && l.name.trim() !== '' && l.name.length <= 200 && typeof l.color === 'string' && /^#[0-9a-f]{6}$/i.test(l.color);
-    if (!ok) return `labels must be ${expected}; label ${i + 1} is ${describe(l)}`;
-    seen.add(l.value);
-  }
-  return null;
+  const problem = labelListProblem(value);
+  if (!problem) return null;
+  return problem.index < 0 ? `labels must be ${expected}, got ${describe(value)}`
+    : `labels must be ${expected}; label ${problem.index + 1} is ${describe((value as unknown[])[problem.index])}`;
 }
 
 const isTextOrNull = (v: unknown) => v === null || typeof v === 'string';
