@@ -42,7 +42,7 @@ ${inputSection(m)}
 
 - Data: ${t.data ?? recipe.train}. Licence: ${licenceOf(recipe.train)}. Reported on: ${recipe.evaluate.map((r) => `${r} (${licenceOf(r)})`).join('; ')}.
 - Iterative simulated clicks (RITM/DeepEdit): each step lets the network correct its own prediction for 0–${(t as { maxRounds?: number }).maxRounds ?? 3} rounds, each round's click in its errors, then trains on the last round's input; some samples start from a damaged copy of the truth (a wrong proposal) or from a neighbouring slice's mask (propagation).
-- Weights: epoch ${t.epochs}, reached after ${Math.round(Number(t.seconds ?? 0) / 60)} min on ${t.framework ?? 'PyTorch'}, CPU, 2 threads, at nice 19 beside other jobs (the run's budget: ${trainerOption(recipe, '--epochs') ?? '–'} epochs or ${trainerOption(recipe, '--max-minutes') ?? '–'} min); loss ${t.loss}; batch ${t.batchSize}; learning rate ${t.lr} (AdamW, cosine).
+- Weights: epoch ${t.epochs}${t.bestEpoch ? ` (the best of those validated every ${t.validateEvery} epochs)` : ''}, reached after ${Math.round(Number(t.seconds ?? 0) / 60)} min on ${t.framework ?? 'PyTorch'}, ${String(t.device ?? 'cpu').toUpperCase()}${t.threads ? `, ${t.threads} thread(s)` : ''} (the run's budget: ${trainerOption(recipe, '--epochs') ?? '–'} epochs or ${trainerOption(recipe, '--max-minutes') ?? '–'} min); loss ${t.loss}; batch ${t.batchSize}; learning rate ${t.lr} (AdamW, cosine).
 - Recipe: \`training/recipes/${recipe.id}.json\`; remake with \`npm run train:model -- ${recipe.id} && npm run model:card -- ${recipe.id}\`.
 
 ## Architecture notes

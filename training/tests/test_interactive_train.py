@@ -63,6 +63,9 @@ def test_train_resume_and_export_a_2_5d_click_model(organ_ct, tmp_path, capsys):
     spec = InteractionSpec.from_manifest(embedded)
     assert spec.prompts == ("positiveClicks", "negativeClicks", "previousMask") and spec.height == 32
     assert "nocAt85" in embedded["metrics"]
+    best = load_checkpoint(tmp_path / "run" / "best.pt")
+    assert embedded["training"]["bestEpoch"] == best["epoch"] and embedded["training"]["validateEvery"] == 1
+    assert embedded["training"]["device"] == "cpu" and embedded["training"]["threads"] >= 1
 
 
 def test_init_from_a_segmentation_network_puts_its_weights_on_the_centre_slice():

@@ -18,9 +18,14 @@ MAX_BYTES = 15 * 1024 * 1024
 
 def interactive_manifest(ckpt: Dict[str, Any]) -> Dict[str, Any]:
     cfg = ckpt["train_config"]
+    own = ckpt.get("valMetrics") or {}
+    # best.pt is the last.pt of the epoch that improved: its own validation is the best one
+    selected = bool(own) and [own.get("nocAt85"), own.get("nocAt90")] == list(ckpt.get("bestVal") or [])
     manifest = {"interaction": ckpt["interaction"],
                 "training": {"protocol": "iterative simulated clicks (RITM/DeepEdit style)", "maxRounds": cfg["maxRounds"],
-                             "initFrom": cfg.get("initFrom"), "validation": "mean NoC under the standard protocol"}}
+                             "initFrom": cfg.get("initFrom"), "validation": "mean NoC under the standard protocol",
+                             "bestEpoch": ckpt["epoch"] if selected else None, "validateEvery": cfg.get("valEvery"),
+                             "device": ckpt.get("device"), "threads": ckpt.get("threads")}}
     if cfg["adjacentSlices"]:
         manifest["input"] = {"adjacentSlices": cfg["adjacentSlices"]}
     return manifest

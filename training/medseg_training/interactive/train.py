@@ -238,7 +238,8 @@ def _run(args, stopper: _Stopper) -> int:
                 "optimizer": optimizer.state_dict(), "train_config": {**config, "preprocessing": network_preprocessing(config)},
                 "epoch": epoch_done, "step": step, "history": history, "valMetrics": val_metrics, "bestVal": best,
                 "seconds": time.time() - t0, "sizeMultiple": size_multiple, "torch": torch.__version__,
-                "precision": precision.describe(), "interaction": spec.to_manifest()}
+                "precision": precision.describe(), "interaction": spec.to_manifest(), "device": str(device),
+                "threads": torch.get_num_threads()}
 
     stop_reason = "epochs"
     model.train()
