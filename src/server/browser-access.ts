@@ -18,7 +18,7 @@ export interface BrowserModeOptions {
   emit?: (event: StudioEvent) => void;
 }
 
-export function browserModeAccess({ roots, home, appRoot }: BrowserModeOptions): FileAccess & { workspace: string; modelStore: string } {
+function browserModeAccess({ roots, home, appRoot }: BrowserModeOptions): FileAccess & { workspace: string; modelStore: string } {
   const workspace = join(home, 'workspace');
   const modelStore = join(home, 'models');
   const cases = new CaseStore(workspace);

@@ -3,7 +3,7 @@
 import type { LabelDefinition } from './manifest';
 
 /** Distinct colours for new labels (Sasha Trubetskoy's list), used in order. */
-export const LABEL_PALETTE = [
+const LABEL_PALETTE = [
   '#e6194b', '#3cb44b', '#ffe119', '#4363d8', '#f58231', '#911eb4', '#46f0f0', '#f032e6',
   '#bcf60c', '#fabebe', '#008080', '#e6beff', '#9a6324', '#fffac8', '#800000', '#aaffc3',
 ];

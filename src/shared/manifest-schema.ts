@@ -28,7 +28,7 @@ const number: Schema = { type: 'number' };
 const someOf = (values: readonly string[], minItems = 0): Schema =>
   ({ type: 'array', ...(minItems ? { minItems } : {}), uniqueItems: true, items: { type: 'string', enum: values } });
 
-export const MANIFEST_SCHEMA: Schema & { $schema: string; title: string } = {
+const MANIFEST_SCHEMA: Schema & { $schema: string; title: string } = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   title: 'MedSeg Studio model manifest (ONNX metadata_props "medseg.manifest")',
   type: 'object',

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 export type Vr = 'AT' | 'CS' | 'DA' | 'DS' | 'IS' | 'LO' | 'OB' | 'PN' | 'SH' | 'SQ' | 'ST' | 'TM' | 'UI' | 'UL' | 'US';
 
 /** keyword → [tag, VR] for the attributes we write. */
-export const DICTIONARY = {
+const DICTIONARY = {
   FileMetaInformationGroupLength: [0x00020000, 'UL'], FileMetaInformationVersion: [0x00020001, 'OB'],
   MediaStorageSOPClassUID: [0x00020002, 'UI'], MediaStorageSOPInstanceUID: [0x00020003, 'UI'], TransferSyntaxUID: [0x00020010, 'UI'],
   ImplementationClassUID: [0x00020012, 'UI'], ImplementationVersionName: [0x00020013, 'SH'],
@@ -46,7 +46,7 @@ export type Value = string | number | readonly (string | number)[] | Uint8Array 
 /** Keyword → value; null or '' writes an empty (type 2) attribute. Order does not matter. */
 export type DataSet = Partial<Record<Keyword, Value>>;
 
-export const EXPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2.1';
+const EXPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2.1';
 /** Our implementation's UID root (2.25: a UUID as a decimal integer, PS3.5 B.2) and name. */
 const IMPLEMENTATION_CLASS_UID = '2.25.229351492053942839170677816015433648301';
 const IMPLEMENTATION_VERSION = 'MEDSEG_STUDIO_1';

@@ -23,7 +23,7 @@ export interface ProbeOptions {
   loadTestModel?: string;
 }
 
-export const SETUP_COMMAND = 'npm run setup:cuda';
+const SETUP_COMMAND = 'npm run setup:cuda';
 
 function queryNvidiaSmi(): { gpus: GpuStatus[]; driver: string | null } | null {
   const r = spawnSync('nvidia-smi', ['--query-gpu=name,memory.total,driver_version', '--format=csv,noheader,nounits'], { encoding: 'utf8', timeout: 10_000 });

@@ -13,7 +13,7 @@ import type { DeviceRequest } from './inference-worker';
 let probed: Promise<DeviceReport> | null = null;
 
 /** The probe's last answer (file checks only: cheap, and the machine does not change under a process). */
-export function currentDevices(refresh = false): Promise<DeviceReport> {
+function currentDevices(refresh = false): Promise<DeviceReport> {
   if (refresh || !probed) {
     probed = probeDevices();
     probed.catch(() => { probed = null; });

@@ -214,7 +214,7 @@ function manifestError(path: string, problems: string[]): UserError {
 }
 
 /** Parses and checks manifest JSON; `path` names the model in errors. */
-export function parseManifest(json: string, path: string): ModelManifest {
+function parseManifest(json: string, path: string): ModelManifest {
   let parsed: unknown;
   try {
     parsed = JSON.parse(json);

@@ -2,9 +2,9 @@
 // (and, in tests, to encode tiny ONNX models) without a protobuf library or the .proto files.
 
 export const WIRE_VARINT = 0;
-export const WIRE_FIXED64 = 1;
+const WIRE_FIXED64 = 1;
 export const WIRE_LENGTH_DELIMITED = 2;
-export const WIRE_FIXED32 = 5;
+const WIRE_FIXED32 = 5;
 
 export class ProtobufError extends Error {}
 

@@ -10,7 +10,7 @@ import { countLabels } from '../../shared/mask-algorithms';
 import { segmentVolume, type SegmentationModel } from './index';
 
 /** Files to segment: a folder of image files expands to its images; a DICOM folder stays one volume. */
-export async function expandInputs(inputs: string[]): Promise<string[]> {
+async function expandInputs(inputs: string[]): Promise<string[]> {
   const files: string[] = [];
   for (const input of inputs) {
     const info = await stat(input).catch(() => null);
@@ -24,7 +24,7 @@ export async function expandInputs(inputs: string[]): Promise<string[]> {
 }
 
 /** The mask's file name: the input's name without its extension, .png for 2D, .nii.gz for volumes. */
-export function maskNameFor(input: string, is2d: boolean): string {
+function maskNameFor(input: string, is2d: boolean): string {
   const name = basename(input).replace(/(\.nii\.gz|\.[A-Za-z0-9]+)$/, '');
   return `${name}${is2d ? '.png' : '.nii.gz'}`;
 }

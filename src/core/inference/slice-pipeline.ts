@@ -122,7 +122,7 @@ export function labelDecoding(output: ModelManifest['output'], outChannels: numb
 }
 
 /** Labels of one slice from its probabilities (planar [channels, pixels]). */
-export function decodeLabels(probabilities: Float32Array, channels: number, decoding: LabelDecoding, out: Uint8Array): void {
+function decodeLabels(probabilities: Float32Array, channels: number, decoding: LabelDecoding, out: Uint8Array): void {
   const pixels = out.length;
   const { threshold, channelLabels } = decoding;
   if (decoding.kind === 'threshold') {

@@ -49,7 +49,7 @@ export function focusBox(
 }
 
 /** Step 2's click planes: 1 inside a disk of `radius` network pixels around each click of that sign. */
-export function clickDisks(
+function clickDisks(
   clicks: readonly SliceClick[], box: FocusBox, net: NetworkSize, radius: number,
   positive: Float32Array, negative: Float32Array,
 ): void {
@@ -72,7 +72,7 @@ export function clickDisks(
 }
 
 /** `channels` planes of `width` columns cut to `box`, as planar [channels, box.height, box.width]. */
-export function cropPlanes(planes: Float32Array, channels: number, width: number, height: number, box: FocusBox): Float32Array {
+function cropPlanes(planes: Float32Array, channels: number, width: number, height: number, box: FocusBox): Float32Array {
   const out = new Float32Array(channels * box.width * box.height);
   for (let c = 0, o = 0; c < channels; c++) {
     for (let y = 0; y < box.height; y++, o += box.width) {

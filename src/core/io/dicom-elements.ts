@@ -13,8 +13,8 @@ export const ALL_VRS = new Set(['AE', 'AS', 'AT', 'CS', 'DA', 'DS', 'DT', 'FL', 
 export const UNDEFINED = 0xffffffff;
 
 export const tagKey = (group: number, element: number) => group * 0x10000 + element;
-export const ITEM = tagKey(0xfffe, 0xe000);
-export const ITEM_END = tagKey(0xfffe, 0xe00d);
+const ITEM = tagKey(0xfffe, 0xe000);
+const ITEM_END = tagKey(0xfffe, 0xe00d);
 export const SEQUENCE_END = tagKey(0xfffe, 0xe0dd);
 
 export interface Encoding { explicit: boolean; little: boolean }

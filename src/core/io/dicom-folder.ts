@@ -109,7 +109,7 @@ function sizeOf(path: string): number {
 }
 
 /** Every file under `folder` (DICOMDIR layouts five levels deep; hidden files and DICOMDIR left out). */
-export function listFiles(folder: string, depth = 0, out: string[] = []): string[] {
+function listFiles(folder: string, depth = 0, out: string[] = []): string[] {
   let entries: Dirent[];
   try {
     entries = readdirSync(folder, { withFileTypes: true });

@@ -70,7 +70,7 @@ async function readFile(abs: string): Promise<ReadResult> {
 }
 
 /** Read a file in one of itk-wasm's formats as a VolumeImage (also the writer's read-back check). */
-export async function readWithItk(abs: string, format: ReadFormatEntry): Promise<ReadResult> {
+async function readWithItk(abs: string, format: ReadFormatEntry): Promise<ReadResult> {
   const { itk, warnings } = await readItkImage(abs, format);
   const result = convertItkImage(abs, itk, { photo: format.photo, modality: format.photo ? 'OT' : 'unknown' });
   for (const w of warnings) if (!result.warnings.includes(w)) result.warnings.push(w);

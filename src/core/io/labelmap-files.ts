@@ -28,15 +28,15 @@ const SIDECAR_FORMAT = 'medseg-labels/1';
 /** Colours for segments a file names without one (Slicer's first generic anatomy colours). */
 const FALLBACK_COLORS = ['#80ae80', '#f1d691', '#b17a65', '#6fb8d2', '#d8654f', '#dd8265', '#90ee90', '#c0686c', '#dcf514', '#4e3f00'];
 
-export const isSegNrrd = (path: string) => /\.seg\.nrrd$/i.test(path);
+const isSegNrrd = (path: string) => /\.seg\.nrrd$/i.test(path);
 
 /** "mask.nii.gz" → "mask.labels.json", beside the mask. */
-export function labelsSidecarPath(path: string): string {
+function labelsSidecarPath(path: string): string {
   const name = basename(path);
   return join(dirname(path), `${name.slice(0, name.length - extensionOf(name).length)}.labels.json`);
 }
 
-export function checkSegments(segments: unknown): LabelDefinition[] {
+function checkSegments(segments: unknown): LabelDefinition[] {
   const bad = (why: string) => new UserError(`Cannot use the label list: ${why}. Each label needs a value 1–255, a name and a colour like #d95f02.`);
   const problem = labelListProblem(segments);
   if (problem) throw bad(problem.reason);

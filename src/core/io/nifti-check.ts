@@ -17,7 +17,7 @@ export interface NiftiLayout {
 }
 
 /** Parse a NIfTI-1/2 header; null when the bytes are not one. */
-export function parseNiftiHeader(b: Uint8Array): NiftiLayout | null {
+function parseNiftiHeader(b: Uint8Array): NiftiLayout | null {
   if (b.length < 348) return null;
   const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
   for (const little of [true, false]) {

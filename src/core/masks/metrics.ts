@@ -33,22 +33,22 @@ function ratio(num: number, den: number): number {
   return den === 0 ? 1 : num / den;
 }
 
-export function diceOf(c: OverlapCounts): number {
+function diceOf(c: OverlapCounts): number {
   return ratio(2 * c.truePositive, 2 * c.truePositive + c.falsePositive + c.falseNegative);
 }
 
-export function iouOf(c: OverlapCounts): number {
+function iouOf(c: OverlapCounts): number {
   return ratio(c.truePositive, c.truePositive + c.falsePositive + c.falseNegative);
 }
 
 /** Of the predicted voxels, the fraction that are true (1 when nothing is predicted and nothing is true). */
-export function precisionOf(c: OverlapCounts): number {
+function precisionOf(c: OverlapCounts): number {
   if (c.truePositive + c.falsePositive === 0) return c.falseNegative === 0 ? 1 : 0;
   return c.truePositive / (c.truePositive + c.falsePositive);
 }
 
 /** Of the true voxels, the fraction predicted (1 when nothing is true and nothing is predicted). */
-export function recallOf(c: OverlapCounts): number {
+function recallOf(c: OverlapCounts): number {
   if (c.truePositive + c.falseNegative === 0) return c.falsePositive === 0 ? 1 : 0;
   return c.truePositive / (c.truePositive + c.falseNegative);
 }

@@ -21,9 +21,9 @@ import { currentVersionName, discardReservation, publishVersion, reserveVersion,
 import { findPythonRuntime, TRAINING_RUNTIME_HINT, type PythonRuntime } from './python-runtime';
 import { parseTrainerEvent, TrainerProtocolError, type TrainerDone, type TrainerEvent } from './trainer-events';
 
-export const DEFAULT_FINETUNE_EPOCHS = 10;
+const DEFAULT_FINETUNE_EPOCHS = 10;
 /** A fine-tune starts from trained weights: a smaller step than training from scratch (1e-3). */
-export const DEFAULT_FINETUNE_LR = 3e-4;
+const DEFAULT_FINETUNE_LR = 3e-4;
 /** After a cancel, how long the trainer gets to stop cleanly before it is killed. */
 const CANCEL_GRACE_MS = 20_000;
 

@@ -22,7 +22,7 @@ function positive(d: number | string | null | undefined): d is number {
 }
 
 /** What the graph says about the input, in words ("3 channels, 256×256 fixed"). */
-export function graphSays(graph: GraphInput): string {
+function graphSays(graph: GraphInput): string {
   const [, c, h, w] = graph.dims;
   const channels = positive(c) ? `${c} input channel(s)` : `a symbolic channel dimension (${c ?? '?'})`;
   const size = positive(h) && positive(w) ? `a fixed ${h}×${w} input` : `any input size (${h ?? '?'}×${w ?? '?'})`;
@@ -39,7 +39,7 @@ function perChannel(values: number[] | undefined, channels: number): number[] | 
 }
 
 /** The manifest fields that neither the graph nor the draft gives (empty: complete). */
-export function missingFromDraft(draft: ManifestDraft, graph: GraphInput): string[] {
+function missingFromDraft(draft: ManifestDraft, graph: GraphInput): string[] {
   const missing: string[] = [];
   if (!positive(graph.dims[1]) && draft.input?.channels === undefined) missing.push(`"input.channels" (the graph's channel dimension is "${graph.dims[1] ?? '?'}")`);
   for (const key of ['scale', 'mean', 'std'] as const) if (draft.preprocessing?.[key] === undefined) missing.push(ASKED[`preprocessing.${key}`]);

@@ -31,7 +31,7 @@ const VERSION_FILE = 'version.json';
 const CURRENT_FILE = 'current.json';
 
 /** The PyTorch weights beside an .onnx (`x.onnx` → `x.pt`), which fine-tuning starts from. */
-export function weightsBeside(onnxPath: string): string | null {
+function weightsBeside(onnxPath: string): string | null {
   const pt = onnxPath.replace(/\.onnx$/i, '.pt');
   return existsSync(pt) ? pt : null;
 }
@@ -41,7 +41,7 @@ function parseVersion(v: string): [number, number, number] {
   return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : [0, 0, 0];
 }
 
-export function compareVersions(a: string, b: string): number {
+function compareVersions(a: string, b: string): number {
   const [x, y] = [parseVersion(a), parseVersion(b)];
   return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
 }

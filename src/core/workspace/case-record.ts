@@ -25,7 +25,7 @@ const isTriple = (v: unknown, ok: (x: unknown) => boolean) => Array.isArray(v) &
 const describe = (v: unknown) => (v === undefined ? 'nothing' : JSON.stringify(v)?.slice(0, 60) ?? String(v));
 
 /** Why `value` is not a grid (size, spacing, origin, direction), or null. */
-export function geometryProblem(value: unknown): string | null {
+function geometryProblem(value: unknown): string | null {
   const g = value as Partial<Geometry> | null;
   if (typeof g !== 'object' || g === null) return `geometry must be an object with size, spacing, origin and direction, got ${describe(value)}`;
   if (!isTriple(g.size, (n) => Number.isInteger(n) && (n as number) > 0)) return `geometry.size must be three positive integers, got ${describe(g.size)}`;

@@ -16,7 +16,7 @@ import { DEFAULT_LABELS, type CaseStore } from './case-store';
  * A binary mask (one non-zero value, e.g. 255 in a PNG) becomes `label`; a mask with several
  * values keeps them, as a multi-label labelmap.
  */
-export function maskAsLabels(mask: Uint8Array, label: number): Uint8Array {
+function maskAsLabels(mask: Uint8Array, label: number): Uint8Array {
   let value = 0;
   for (const v of mask) {
     if (v === 0 || v === value) continue;
@@ -31,7 +31,7 @@ export function maskAsLabels(mask: Uint8Array, label: number): Uint8Array {
  * model's (or nobody's, when both are background), where it differs a human set it. Without a
  * proposal every labelled voxel was drawn by a human.
  */
-export function correctedProvenance(labels: Uint8Array, proposal: Uint8Array | null): Uint8Array {
+function correctedProvenance(labels: Uint8Array, proposal: Uint8Array | null): Uint8Array {
   const provenance = new Uint8Array(labels.length);
   for (let i = 0; i < labels.length; i++) {
     const proposed = proposal ? proposal[i] : 0;
