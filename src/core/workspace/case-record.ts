@@ -38,7 +38,7 @@ function geometryProblem(value: unknown): string | null {
 }
 
 /** Why `value` is not a list of label definitions, or null. */
-export function labelsProblem(value: unknown): string | null {
+function labelsProblem(value: unknown): string | null {
   const expected = 'a list of {value: 1–255, name: text, color: "#rrggbb"} with distinct values';
   const problem = labelListProblem(value);
   if (!problem) return null;
