@@ -44,6 +44,8 @@ export class SegmentationJob {
   private readonly labels: Uint8Array;
   private readonly range: [number, number];
   private readonly variants: FlipVariant[];
+  /** One slice's channels at source size, reused by every batch (prepareSliceInput's scratch). */
+  private readonly scratch: Float32Array;
   private next: number;
   private decoding: LabelDecoding | null = null;
 
@@ -67,6 +69,7 @@ export class SegmentationJob {
     this.batchSize = fixedBatch ?? Math.max(1, Math.floor(start.batchSize));
     this.labels = new Uint8Array(size[0] * size[1] * size[2]);
     this.variants = flipVariants(manifest.output.testTimeFlips);
+    this.scratch = new Float32Array(this.plan.channels * size[0] * size[1]);
   }
 
   /** Network slices done and to do (the source slices asked, or every slice when the volume turns). */
@@ -82,10 +85,8 @@ export class SegmentationJob {
     const batch = this.fixedBatch ?? count;
     const plane = plan.channels * plan.netHeight * plan.netWidth;
     const data = new Float32Array(batch * plane);
-    const [width, height] = this.volume.size;
-    const scratch = new Float32Array(plan.channels * width * height);
     for (let b = 0; b < count; b++) {
-      prepareSliceInput(this.volume, this.next + b, plan, this.manifest, scratch, data.subarray(b * plane, (b + 1) * plane));
+      prepareSliceInput(this.volume, this.next + b, plan, this.manifest, this.scratch, data.subarray(b * plane, (b + 1) * plane));
     }
     const inputs = this.variants.map((v) => (v.flipH || v.flipW ? flipPlanes(data, batch * plan.channels, plan.netHeight, plan.netWidth, v) : data));
     return { dims: [batch, plan.channels, plan.netHeight, plan.netWidth], inputs, count };
