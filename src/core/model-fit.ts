@@ -10,12 +10,13 @@ import { familyMismatch, imageFamily, modelsFor, type ModalityFamily } from '../
 type FittedImage = Pick<VolumeImage, 'size' | 'components' | 'modality' | 'data'>;
 
 /** Refuses a run on another modality unless `allow`; says which installed models would fit. */
-export function checkModelFits(model: ModelSummary, image: FittedImage, allow: boolean | undefined, all: ModelSummary[]): void {
+/** `installed` is asked only for a refusal, to name the models that would fit (listing reads every model file). */
+export async function checkModelFits(model: ModelSummary, image: FittedImage, allow: boolean | undefined, installed: () => Promise<ModelSummary[]>): Promise<void> {
   if (allow) return;
   const family = imageFamily(image);
   const mismatch = familyMismatch(model, family);
   if (!mismatch) return;
-  const fitting = all.filter((m) => !familyMismatch(m, family)).map((m) => m.id);
+  const fitting = (await installed()).filter((m) => !familyMismatch(m, family)).map((m) => m.id);
   throw new UserError(`Not run: ${mismatch} ${fitting.length ? `Models that fit it: ${fitting.join(', ')}. ` : ''}` +
     'To run it anyway, allow another modality (CLI: --any-modality; API: allowOtherModality).');
 }

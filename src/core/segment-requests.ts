@@ -14,7 +14,6 @@ import { formatModelRef } from '../shared/model-ref';
 import { findModel, listModels } from './training/model-registry';
 import type { ModelFolders } from './training/model-folders';
 import { checkModelFits } from './model-fit';
-import { familyMismatch, imageFamily } from '../shared/model-match';
 import { isDicomSegTarget, writeDicomSeg } from './dicom-seg/seg-export';
 import type { CancellableJobs } from './cancellable-jobs';
 import type { Device } from '../shared/api';
@@ -40,10 +39,8 @@ export async function withModel<T>(summary: ModelSummary, device: Device, use: (
 }
 
 /** Throws when the model was made for another modality than `image`'s and the request does not allow it. */
-export async function checkFits(folders: ModelFolders, summary: ModelSummary, image: VolumeImage, allow: boolean | undefined): Promise<void> {
-  // The installed models are listed only to name those that would fit, i.e. only for a refusal.
-  if (allow || !familyMismatch(summary, imageFamily(image))) return;
-  checkModelFits(summary, image, false, await listModels(folders));
+export function checkFits(folders: ModelFolders, summary: ModelSummary, image: VolumeImage, allow: boolean | undefined): Promise<void> {
+  return checkModelFits(summary, image, allow, () => listModels(folders));
 }
 
 const providerOf = (model: SegmentationModel) => ({ provider: model.provider, ...(model.providerNote ? { providerNote: model.providerNote } : {}) });
@@ -69,12 +66,11 @@ export async function segmentFile({ folders, guardSources }: SegmentContext, req
 
 export async function segmentBatch({ folders, guardSources }: SegmentContext, request: BatchSegmentRequest): Promise<BatchSegmentResult> {
   const summary = await findModel(folders, request.model);
-  const all = await listModels(folders);
   const protect = await guardSources(request.inputs);
   return withModel(summary, request.device ?? 'auto', (model) =>
     segmentFiles(model, summary.id, summary.manifest.output.labels, request.inputs, request.outDir, {
       protect,
-      check: (image) => checkModelFits(summary, image, request.allowOtherModality, all),
+      check: (image) => checkFits(folders, summary, image, request.allowOtherModality),
     }));
 }
 

@@ -32,12 +32,12 @@ function maskNameFor(input: string, is2d: boolean): string {
 /** Each image is `check`ed before it is segmented (a model of another modality is refused), each mask
  * target `protect`ed before it is written (a source image is never replaced): both throw to refuse. */
 export interface SegmentFilesGuards {
-  check?: (image: VolumeImage) => void;
+  check?: (image: VolumeImage) => Promise<void>;
   protect?: (target: string) => Promise<void>;
 }
 
 export async function segmentFiles(model: SegmentationModel, modelId: string, labels: LabelDefinition[], inputs: string[], outDir: string,
-  { check = () => {}, protect = async () => {} }: SegmentFilesGuards = {}): Promise<BatchSegmentResult> {
+  { check = async () => {}, protect = async () => {} }: SegmentFilesGuards = {}): Promise<BatchSegmentResult> {
   const files = await expandInputs(inputs);
   await mkdir(outDir, { recursive: true });
   const names = new Set<string>();
@@ -45,7 +45,7 @@ export async function segmentFiles(model: SegmentationModel, modelId: string, la
   const start = performance.now();
   for (const input of files) {
     const image = await readImage(input);
-    check(image);
+    await check(image);
     const name = maskNameFor(input, image.size[2] === 1);
     if (names.has(name)) throw new UserError(`Two inputs would write the same mask ${name}: rename one of them.`);
     names.add(name);
