@@ -3,11 +3,13 @@
 // (correct → fine-tune → compare on held-out data); click-guided models by their NoC@85/90 under the
 // standard protocol (eval/interactive-noc.ts). One JSON document on stdout; progress on stderr.
 // `--model ID` (repeatable) measures only those models, `--experiment NAME` runs only those
-// fine-tune experiments, `--no-finetune` none.
+// fine-tune experiments, `--no-finetune` none; `--models-dir DIR` measures the models in DIR
+// instead of models/ (a training queue's output), seeded runs (<recipe>-seedN) among them, and
+// then reports each recipe's Dice over its seeds as mean ± sd (eval/seed-study.ts).
 // Without ../shared/data it says so and exits 0.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { appRoot } from '../src/core/paths';
 import { closeImageIo } from '../src/core/io';
@@ -15,6 +17,7 @@ import { dataset, hasSharedData, SHARED_DATA } from './zoo/datasets';
 import { readRecipe, recipeIds } from './zoo/recipes';
 import { evaluateOn, scratchStudio } from './eval/evaluate-split';
 import { finetuneExperiments } from './eval/finetune-experiments';
+import { recipeOf, seedStudy } from './eval/seed-study';
 import { nocOn } from './eval/interactive-noc';
 import { readManifest } from '../src/core/inference';
 
@@ -23,6 +26,7 @@ const log = (message: string) => process.stderr.write(`eval: ${message}\n`);
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: {
     model: { type: 'string', multiple: true }, 'no-finetune': { type: 'boolean' }, experiment: { type: 'string', multiple: true },
+    'models-dir': { type: 'string' },
   } });
   if (!hasSharedData()) {
     process.stdout.write(JSON.stringify({ skipped: `no ../shared/data (looked in ${SHARED_DATA})` }) + '\n');
@@ -30,13 +34,16 @@ async function main(): Promise<void> {
   }
   const work = mkdtempSync(join(tmpdir(), 'medseg-eval-'));
   try {
-    const { studio, finished } = scratchStudio(work);
-    const shipped = recipeIds().filter((id) => existsSync(join(appRoot(), 'models', `${id}.onnx`)) && (!values.model || values.model.includes(id)));
+    const modelsDir = resolve(values['models-dir'] ?? join(appRoot(), 'models'));
+    const { studio, finished } = scratchStudio(work, modelsDir);
+    const recipes = new Set(recipeIds());
+    const ids = readdirSync(modelsDir).filter((f) => f.endsWith('.onnx')).map((f) => f.slice(0, -'.onnx'.length))
+      .filter((id) => recipes.has(recipeOf(id)) && (!values.model || values.model.includes(id))).sort();
     const models = [];
     const interactive = [];
-    for (const id of shipped) {
-      const recipe = readRecipe(id);
-      const clickGuided = (await readManifest(join(appRoot(), 'models', `${id}.onnx`))).interaction !== undefined;
+    for (const id of ids) {
+      const recipe = readRecipe(recipeOf(id));
+      const clickGuided = (await readManifest(join(modelsDir, `${id}.onnx`))).interaction !== undefined;
       for (const ref of recipe.evaluate) {
         log(`${id} on ${ref}`);
         // Click-guided models are measured by the clicks they need (NoC), not by a whole-case run.
@@ -44,8 +51,9 @@ async function main(): Promise<void> {
         else models.push({ ...(await evaluateOn(studio, id, dataset(ref), work)), paper: recipe.paper?.[ref] ?? null });
       }
     }
-    const finetune = values['no-finetune'] ? [] : await finetuneExperiments(studio, finished, work, log, values.experiment);
-    process.stdout.write(JSON.stringify({ data: SHARED_DATA, models, interactive, finetune }, null, 2) + '\n');
+    const finetune = values['no-finetune'] ? [] : await finetuneExperiments(studio, finished, work, modelsDir, log, values.experiment);
+    const seeds = seedStudy(models);
+    process.stdout.write(JSON.stringify({ data: SHARED_DATA, models, interactive, finetune, ...(seeds.length ? { seedStudy: seeds } : {}) }, null, 2) + '\n');
   } finally {
     await closeImageIo();
     rmSync(work, { recursive: true, force: true });

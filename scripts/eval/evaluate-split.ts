@@ -29,13 +29,13 @@ export async function evaluateOn(studio: StudioApi, model: string, split: Datase
   };
 }
 
-/** A studio over the shipped models with a throw-away workspace and user store; it reports job ends. */
 export type Finished = (jobId: string) => Promise<FinetuneJob>;
 
-export function scratchStudio(work: string) {
+/** A studio over the shipped models (or those in `models`) with a throw-away workspace and user store; it reports job ends. */
+export function scratchStudio(work: string, models = join(appRoot(), 'models')) {
   const ends = new Map<string, (job: FinetuneJob) => void>();
   const emit = (e: StudioEvent) => { if (e.kind === 'finetune' && e.job.state !== 'running') ends.get(e.job.jobId)?.(e.job); };
-  const studio = createStudio({ workspace: join(work, 'workspace'), models: { shipped: join(appRoot(), 'models'), user: join(work, 'models') }, emit });
+  const studio = createStudio({ workspace: join(work, 'workspace'), models: { shipped: models, user: join(work, 'models') }, emit });
   const finished = (jobId: string) => new Promise<FinetuneJob>((resolve) => ends.set(jobId, resolve));
   return { studio, finished };
 }

@@ -10,7 +10,6 @@ import type { MaskMetrics, StudioApi } from '../../src/shared/api';
 import type { VolumeImage } from '../../src/shared/image';
 import { worldToIndex } from '../../src/shared/geometry';
 import { readImage, writeImage, writeLabelmap } from '../../src/core/io';
-import { appRoot } from '../../src/core/paths';
 import { readMaskOnGrid } from '../../src/core/masks/evaluate-files';
 import { dataset, SHARED_DATA, type DatasetSplit, type Pair } from '../zoo/datasets';
 import { evaluateOn, type Finished } from './evaluate-split';
@@ -29,10 +28,10 @@ const EXPERIMENTS = [
   { name: 'liver-new-patient', parent: 'dra-unet-liver-ct-p01', epochs: LIVER_ADAPTATION_EPOCHS, freezeBatchnorm: false, run: liverAdaptation },
 ];
 
-export async function finetuneExperiments(studio: StudioApi, finished: Finished, work: string, log: (m: string) => void, only?: string[]) {
+export async function finetuneExperiments(studio: StudioApi, finished: Finished, work: string, models: string, log: (m: string) => void, only?: string[]) {
   const results = [];
   for (const { run, ...spec } of EXPERIMENTS.filter((e) => !only || only.includes(e.name))) {
-    if (!existsSync(join(appRoot(), 'models', `${spec.parent}.onnx`))) {
+    if (!existsSync(join(models, `${spec.parent}.onnx`))) {
       results.push({ experiment: spec.name, skipped: `no shipped model ${spec.parent}` });
       continue;
     }

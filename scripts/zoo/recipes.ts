@@ -25,12 +25,18 @@ const recipesDir = join(appRoot(), 'training', 'recipes');
 export const recipePath = (id: string) => join(recipesDir, `${id}.json`);
 export const readRecipe = (id: string): Recipe => JSON.parse(readFileSync(recipePath(id), 'utf8'));
 export const recipeIds = (): string[] => readdirSync(recipesDir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
-/** The value a recipe gives a trainer flag (`--epochs` → "40"), if it gives one. */
 /** The Python modules that train and export the recipe's model. */
 export const trainerModules = (recipe: Recipe) => recipe.interactive
   ? { train: 'medseg_training.interactive.train', export: 'medseg_training.interactive.export' }
   : { train: 'medseg_training.train', export: 'medseg_training.export' };
+/** The value a recipe gives a trainer flag (`--epochs` → "40"), if it gives one. */
 export function trainerOption(recipe: Recipe, flag: string): string | undefined {
   const i = recipe.trainer.indexOf(flag);
   return i < 0 ? undefined : recipe.trainer[i + 1];
+}
+
+/** The recipe's trainer arguments with `flag` set to `value` (replaced where the recipe gives it, else added). */
+export function withTrainerOption(trainer: string[], flag: string, value: string): string[] {
+  const i = trainer.indexOf(flag);
+  return i < 0 ? [...trainer, flag, value] : [...trainer.slice(0, i + 1), value, ...trainer.slice(i + 2)];
 }

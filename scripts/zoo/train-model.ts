@@ -1,11 +1,12 @@
 // `npm run train:model -- <recipe id> [--resume] [--from-checkpoint run/best.pt] [--threads N] [--device cpu|cuda]
-//   [--work-dir DIR] [--models-dir DIR] [--seed N]`:
+//   [--work-dir DIR] [--models-dir DIR] [--seed N] [--max-minutes M]`:
 // trains a shipped model from its recipe (training/recipes/<id>.json) on ../shared/data with the
 // project's trainer, then exports it to models/<id>.onnx (manifest embedded, ORT parity checked)
 // and models/<id>.pt (the weights fine-tuning starts from); `--models-dir` puts them elsewhere (a
 // training queue writes outside the repository). `--resume`: an interrupted run goes on from its
 // last.pt within the recipe's budget, the time already spent counted. `--seed N` (the seed study)
-// trains the same recipe with another seed, as <id>-seedN. Progress: the trainer's JSON lines.
+// trains the same recipe with another seed, as <id>-seedN; `--max-minutes M` gives every run of a
+// study the same time budget in place of the recipe's. Progress: the trainer's JSON lines.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { appRoot } from '../../src/core/paths';
 import { findPythonRuntime, TRAINING_RUNTIME_HINT } from '../../src/core/training/python-runtime';
 import { dataset, hasSharedData, SHARED_DATA, trainerPairs } from './datasets';
-import { readRecipe, trainerModules, trainerOption } from './recipes';
+import { readRecipe, trainerModules, trainerOption, withTrainerOption } from './recipes';
 
 function labelsArg(labels: number[] | undefined): string[] {
   return labels ? [labels.join(',')] : ['nonzero'];
@@ -23,8 +24,10 @@ function main(): number {
   const { values, positionals } = parseArgs({ allowPositionals: true, options: {
     'from-checkpoint': { type: 'string' }, threads: { type: 'string', default: '2' }, device: { type: 'string', default: 'auto' },
     'work-dir': { type: 'string' }, 'models-dir': { type: 'string' }, resume: { type: 'boolean' }, seed: { type: 'string' },
+    'max-minutes': { type: 'string' },
   } });
   const recipe = readRecipe(positionals[0] ?? '');
+  if (values['max-minutes']) recipe.trainer = withTrainerOption(recipe.trainer, '--max-minutes', values['max-minutes']);
   const python = findPythonRuntime();
   if (!python) { console.error(`train:model: ${TRAINING_RUNTIME_HINT}`); return 1; }
   const models = values['models-dir'] ?? join(appRoot(), 'models');

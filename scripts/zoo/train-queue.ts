@@ -1,4 +1,4 @@
-// `npx tsx scripts/zoo/train-queue.ts --runs DIR [--lanes 2] [--threads 1] <recipe[@seed]>…`: trains
+// `npx tsx scripts/zoo/train-queue.ts --runs DIR [--lanes 2] [--threads 1] [--max-minutes M] <recipe[@seed]>…`: trains
 // recipes one after another (in `--lanes` parallel lanes, each taking the next item when it is
 // free, so the list's order is the order of value) with `train:model`, writing everything under
 // DIR (never into the repository): DIR/<id>/run (checkpoints), DIR/<id>/train.log (the trainer's
@@ -13,9 +13,10 @@ import { appRoot } from '../../src/core/paths';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: {
   runs: { type: 'string' }, lanes: { type: 'string', default: '2' }, threads: { type: 'string', default: '1' },
+  'max-minutes': { type: 'string' }, // one time budget for every run (a seed study), in place of each recipe's
 } });
 if (!values.runs || positionals.length === 0) {
-  console.error('usage: train-queue.ts --runs DIR [--lanes N] [--threads N] <recipe[@seed]>…');
+  console.error('usage: train-queue.ts --runs DIR [--lanes N] [--threads N] [--max-minutes M] <recipe[@seed]>…');
   process.exit(2);
 }
 const runs = resolve(values.runs);
@@ -41,7 +42,8 @@ function train(item: Item): Promise<void> {
   mkdirSync(work, { recursive: true });
   const resume = existsSync(join(work, 'run', 'last.pt'));
   const args = ['tsx', join(appRoot(), 'scripts', 'zoo', 'train-model.ts'), item.recipe, '--work-dir', work, '--models-dir', models,
-    '--threads', values.threads!, '--device', 'cpu', ...(item.seed ? ['--seed', item.seed] : []), ...(resume ? ['--resume'] : [])];
+    '--threads', values.threads!, '--device', 'cpu', ...(item.seed ? ['--seed', item.seed] : []), ...(resume ? ['--resume'] : []),
+    ...(values['max-minutes'] ? ['--max-minutes', values['max-minutes']] : [])];
   const logFile = join(work, 'train.log');
   const out = openSync(logFile, 'a');
   log(`start ${item.id}${resume ? ' (resumed)' : ''}`);
