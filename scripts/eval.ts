@@ -14,10 +14,10 @@ import { parseArgs } from 'node:util';
 import { appRoot } from '../src/core/paths';
 import { closeImageIo } from '../src/core/io';
 import { dataset, hasSharedData, SHARED_DATA } from './zoo/datasets';
-import { readRecipe, recipeIds } from './zoo/recipes';
+import { readRecipe, recipeIds, recipeOf } from './zoo/recipes';
 import { evaluateOn, scratchStudio } from './eval/evaluate-split';
 import { finetuneExperiments } from './eval/finetune-experiments';
-import { recipeOf, seedStudy } from './eval/seed-study';
+import { seedStudy } from './eval/seed-study';
 import { nocOn } from './eval/interactive-noc';
 import { readManifest } from '../src/core/inference';
 

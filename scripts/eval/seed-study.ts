@@ -1,11 +1,7 @@
 // The seed study: the same recipe trained with several seeds (`train:model -- <id> --seed N`, as
 // <id>-seedN) and measured on the same data, so a difference between two architectures can be set
 // against the spread one architecture shows from its seed alone.
-
-const SEEDED = /^(.+)-seed(\d+)$/;
-
-/** The recipe a model was trained from: `unet-nuclei-seed2` → `unet-nuclei`. */
-export const recipeOf = (id: string): string => SEEDED.exec(id)?.[1] ?? id;
+import { SEEDED_MODEL_ID } from '../zoo/recipes';
 
 interface Scored { model: string; dataset: string; dice: number }
 
@@ -13,7 +9,7 @@ interface Scored { model: string; dataset: string; dice: number }
 export function seedStudy(results: Scored[]) {
   const groups = new Map<string, { recipe: string; dataset: string; seeds: number[]; dice: number[] }>();
   for (const r of results) {
-    const m = SEEDED.exec(r.model.split('@')[0]);
+    const m = SEEDED_MODEL_ID.exec(r.model.split('@')[0]);
     if (!m) continue;
     const key = `${m[1]} ${r.dataset}`;
     const g = groups.get(key) ?? { recipe: m[1], dataset: r.dataset, seeds: [], dice: [] };

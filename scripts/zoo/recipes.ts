@@ -40,3 +40,9 @@ export function withTrainerOption(trainer: string[], flag: string, value: string
   const i = trainer.indexOf(flag);
   return i < 0 ? [...trainer, flag, value] : [...trainer.slice(0, i + 1), value, ...trainer.slice(i + 2)];
 }
+
+/** How a run of a recipe with another seed is named (the seed study): `unet-nuclei` seed 2 → `unet-nuclei-seed2`. */
+export const seededModelId = (recipeId: string, seed?: string): string => (seed ? `${recipeId}-seed${seed}` : recipeId);
+export const SEEDED_MODEL_ID = /^(.+)-seed(\d+)$/;
+/** The recipe a model was trained from: `unet-nuclei-seed2` → `unet-nuclei`. */
+export const recipeOf = (id: string): string => SEEDED_MODEL_ID.exec(id)?.[1] ?? id;

@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { appRoot } from '../../src/core/paths';
 import { findPythonRuntime, TRAINING_RUNTIME_HINT } from '../../src/core/training/python-runtime';
 import { dataset, hasSharedData, SHARED_DATA, trainerPairs } from './datasets';
-import { readRecipe, trainerModules, trainerOption, withTrainerOption } from './recipes';
+import { readRecipe, seededModelId, trainerModules, trainerOption, withTrainerOption } from './recipes';
 
 function labelsArg(labels: number[] | undefined): string[] {
   return labels ? [labels.join(',')] : ['nonzero'];
@@ -32,7 +32,7 @@ function main(): number {
   if (!python) { console.error(`train:model: ${TRAINING_RUNTIME_HINT}`); return 1; }
   const models = values['models-dir'] ?? join(appRoot(), 'models');
   mkdirSync(models, { recursive: true });
-  const id = values.seed ? `${recipe.id}-seed${values.seed}` : recipe.id;
+  const id = seededModelId(recipe.id, values.seed);
   const manifest = JSON.stringify({ id, ...recipe.manifest });
   const [onnx, weights] = [join(models, `${id}.onnx`), join(models, `${id}.pt`)];
   const modules = trainerModules(recipe);

@@ -10,6 +10,7 @@ import { appendFileSync, existsSync, mkdirSync, openSync, readFileSync, writeFil
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { appRoot } from '../../src/core/paths';
+import { seededModelId } from './recipes';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: {
   runs: { type: 'string' }, lanes: { type: 'string', default: '2' }, threads: { type: 'string', default: '1' },
@@ -27,7 +28,7 @@ const log = (line: string) => appendFileSync(join(runs, 'queue.log'), `${new Dat
 interface Item { recipe: string; seed?: string; id: string }
 const items: Item[] = positionals.map((p) => {
   const [recipe, seed] = p.split('@');
-  return { recipe, seed, id: seed ? `${recipe}-seed${seed}` : recipe };
+  return { recipe, seed, id: seededModelId(recipe, seed) };
 });
 
 /** The trainer's last `done` or `error` event in a log. */

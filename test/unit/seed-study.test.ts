@@ -1,7 +1,7 @@
 // The seed study's arithmetic and the study budget's override of a recipe's trainer arguments.
 import { describe, expect, it } from 'vitest';
-import { recipeOf, seedStudy } from '../../scripts/eval/seed-study';
-import { withTrainerOption } from '../../scripts/zoo/recipes';
+import { seedStudy } from '../../scripts/eval/seed-study';
+import { recipeOf, seededModelId, withTrainerOption } from '../../scripts/zoo/recipes';
 
 describe('seed study', () => {
   it('groups seeded runs by recipe and dataset and reports mean ± sample sd', () => {
@@ -19,6 +19,7 @@ describe('seed study', () => {
   });
 
   it('names the recipe of a seeded model and leaves other ids alone', () => {
+    expect(recipeOf(seededModelId('dra-unet-liver-ct-p17', '12'))).toBe('dra-unet-liver-ct-p17');
     expect(recipeOf('dra-unet-liver-ct-p17-seed12')).toBe('dra-unet-liver-ct-p17');
     expect(recipeOf('dra-unet-liver-ct-p17')).toBe('dra-unet-liver-ct-p17');
   });
