@@ -51,7 +51,7 @@ async function inferenceBench(architectureConfig: Record<string, unknown>) {
     executionProviders: ['cpu'], graphOptimizationLevel: 'all', intraOpNumThreads: THREADS, interOpNumThreads: 1,
   });
   const raw = readFileSync(torch.inputPath);
-  const input = new ort.Tensor('float32', new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength)), [1, 1, 512, 512]);
+  const input = new ort.Tensor('float32', new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength)), torch.inputShape);
   const feeds = { [session.inputNames[0]]: input };
   await session.run(feeds); // warm-up
   const times: number[] = [];

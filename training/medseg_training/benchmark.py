@@ -63,7 +63,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         return 1
     input_path = args.onnx_out + ".input.f32"
     x.numpy().astype("<f4").tofile(input_path)
-    emit("benchmark", torchMsPerSlice=float(np.median(times)), inputPath=input_path, onnxPath=args.onnx_out,
+    emit("benchmark", torchMsPerSlice=float(np.median(times)), inputPath=input_path, inputShape=list(x.shape), onnxPath=args.onnx_out,
          size=args.size, threads=args.threads, config=config)
     return 0
 
