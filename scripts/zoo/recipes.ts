@@ -44,5 +44,10 @@ export function withTrainerOption(trainer: string[], flag: string, value: string
 /** How a run of a recipe with another seed is named (the seed study): `unet-nuclei` seed 2 → `unet-nuclei-seed2`. */
 export const seededModelId = (recipeId: string, seed?: string): string => (seed ? `${recipeId}-seed${seed}` : recipeId);
 export const SEEDED_MODEL_ID = /^(.+)-seed(\d+)$/;
-/** The recipe a model was trained from: `unet-nuclei-seed2` → `unet-nuclei`. */
-export const recipeOf = (id: string): string => SEEDED_MODEL_ID.exec(id)?.[1] ?? id;
+/** A variant of a recipe (the ablation table, scripts/zoo/variants.ts): `<recipe>-variant-<name>`. */
+export const VARIANT_MODEL_ID = /^(.+?)-variant-([a-z0-9-]+)$/;
+/** The recipe a model was trained from: `unet-nuclei-seed2` → `unet-nuclei`, `unet-nuclei-variant-tta` → `unet-nuclei`. */
+export function recipeOf(id: string): string {
+  const base = VARIANT_MODEL_ID.exec(id)?.[1] ?? id;
+  return SEEDED_MODEL_ID.exec(base)?.[1] ?? base;
+}

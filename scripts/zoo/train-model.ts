@@ -1,12 +1,15 @@
 // `npm run train:model -- <recipe id> [--resume] [--from-checkpoint run/best.pt] [--threads N] [--device cpu|cuda]
-//   [--work-dir DIR] [--models-dir DIR] [--seed N] [--max-minutes M]`:
+//   [--work-dir DIR] [--models-dir DIR] [--seed N] [--max-minutes M] [--variant NAME]`:
 // trains a shipped model from its recipe (training/recipes/<id>.json) on ../shared/data with the
 // project's trainer, then exports it to models/<id>.onnx (manifest embedded, ORT parity checked)
 // and models/<id>.pt (the weights fine-tuning starts from); `--models-dir` puts them elsewhere (a
 // training queue writes outside the repository). `--resume`: an interrupted run goes on from its
 // last.pt within the recipe's budget, the time already spent counted. `--seed N` (the seed study)
 // trains the same recipe with another seed, as <id>-seedN; `--max-minutes M` gives every run of a
-// study the same time budget in place of the recipe's. Progress: the trainer's JSON lines.
+// study the same time budget in place of the recipe's. `--variant NAME` (the ablation table,
+// variants.ts) trains the recipe with one part changed, as <id>-variant-NAME, or, for a variant that
+// changes only the manifest, re-exports the recipe's model from --models-dir under it (no training).
+// Progress: the trainer's JSON lines.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +18,7 @@ import { appRoot } from '../../src/core/paths';
 import { findPythonRuntime, TRAINING_RUNTIME_HINT } from '../../src/core/training/python-runtime';
 import { dataset, hasSharedData, SHARED_DATA, trainerPairs } from './datasets';
 import { readRecipe, seededModelId, trainerModules, trainerOption, withTrainerOption } from './recipes';
+import { variantModelId, variantOf } from './variants';
 
 function labelsArg(labels: number[] | undefined): string[] {
   return labels ? [labels.join(',')] : ['nonzero'];
@@ -24,7 +28,7 @@ function main(): number {
   const { values, positionals } = parseArgs({ allowPositionals: true, options: {
     'from-checkpoint': { type: 'string' }, threads: { type: 'string', default: '2' }, device: { type: 'string', default: 'auto' },
     'work-dir': { type: 'string' }, 'models-dir': { type: 'string' }, resume: { type: 'boolean' }, seed: { type: 'string' },
-    'max-minutes': { type: 'string' },
+    'max-minutes': { type: 'string' }, variant: { type: 'string' },
   } });
   const recipe = readRecipe(positionals[0] ?? '');
   if (values['max-minutes']) recipe.trainer = withTrainerOption(recipe.trainer, '--max-minutes', values['max-minutes']);
@@ -32,11 +36,18 @@ function main(): number {
   if (!python) { console.error(`train:model: ${TRAINING_RUNTIME_HINT}`); return 1; }
   const models = values['models-dir'] ?? join(appRoot(), 'models');
   mkdirSync(models, { recursive: true });
-  const id = seededModelId(recipe.id, values.seed);
+  const variant = values.variant ? variantOf(values.variant) : undefined;
+  if (variant?.trainer) recipe.trainer = variant.trainer(recipe.trainer);
+  const id = values.variant ? variantModelId(seededModelId(recipe.id, values.seed), values.variant) : seededModelId(recipe.id, values.seed);
   const manifest = JSON.stringify({ id, ...recipe.manifest });
   const [onnx, weights] = [join(models, `${id}.onnx`), join(models, `${id}.pt`)];
   const modules = trainerModules(recipe);
   const run = (args: string[]) => spawnSync(python.python, args, { env: python.env, stdio: 'inherit' }).status ?? 1;
+  if (variant?.manifest) {
+    const source = join(models, `${seededModelId(recipe.id, values.seed)}.onnx`);
+    if (!existsSync(source)) { console.error(`train:model: variant ${values.variant} re-exports ${source}, which is not there`); return 1; }
+    return run(['-m', modules.export, '--from-onnx', source, '--out', onnx, '--manifest-json', JSON.stringify({ id, ...variant.manifest })]);
+  }
   if (values['from-checkpoint']) {
     return run(['-m', modules.export, '--checkpoint', values['from-checkpoint'], '--out', onnx,
       '--weights-out', weights, '--manifest-json', manifest]);

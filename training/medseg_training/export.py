@@ -197,6 +197,18 @@ def read_embedded_manifest(path: str | os.PathLike) -> Dict[str, Any]:
     raise ExportError(f"{path} has no {MANIFEST_KEY} metadata")
 
 
+def copy_with_manifest(source: str | os.PathLike, out: str | os.PathLike, manifest_json: str | Dict) -> Dict[str, Any]:
+    """The same network as ``source`` under its manifest with ``manifest_json``'s fields merged in: a
+    variant that differs only in how the engine runs it (test-time flips, post-processing)."""
+    import onnx
+
+    manifest = _deep_merge(read_embedded_manifest(source), read_manifest_arg(manifest_json))
+    onnx.save(onnx.load(str(source)), str(out))
+    embed_manifest(out, manifest)
+    # The graph and weights are the source's, already parity-checked when it was exported.
+    return {"path": str(out), "bytes": os.path.getsize(out), "parity": None, "manifest": manifest, "from": str(source)}
+
+
 def _node_executable() -> str:
     node = os.environ.get("MEDSEG_NODE") or shutil.which("node")
     if not node:
@@ -314,7 +326,9 @@ def export_checkpoint(checkpoint: str | os.PathLike, out: str | os.PathLike, man
 
 def main(argv: Optional[List[str]] = None) -> int:
     p = argparse.ArgumentParser(prog="python -m medseg_training.export", description=__doc__.split("\n")[0])
-    p.add_argument("--checkpoint", required=True)
+    source = p.add_mutually_exclusive_group(required=True)
+    source.add_argument("--checkpoint")
+    source.add_argument("--from-onnx", help="re-export an exported model with --manifest-json's fields replaced (no checkpoint)")
     p.add_argument("--out", required=True, help="the .onnx file to write")
     p.add_argument("--manifest-json", default=None, help="manifest fields: JSON text or a .json file")
     p.add_argument("--tolerance", type=float, default=DEFAULT_TOLERANCE, help="max |ORT - PyTorch| on the logits")
@@ -328,6 +342,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     shapes = None
     if args.parity_shapes:
         shapes = [tuple(int(v) for v in s.lower().split("x")) for s in args.parity_shapes.split(",")]
+    if args.from_onnx:
+        return report_export(lambda: copy_with_manifest(args.from_onnx, args.out, args.manifest_json or {}))
     return report_export(lambda: export_checkpoint(args.checkpoint, args.out, args.manifest_json, args.tolerance, shapes,
                                                    fold=not args.no_fold, weights_out=args.weights_out))
 

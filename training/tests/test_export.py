@@ -68,6 +68,20 @@ def test_export_parity_and_manifest(checkpoint, tmp_path):
     assert model.graph.node[-1].op_type == "Conv"  # the graph ends in logits
 
 
+def test_copy_with_manifest_keeps_the_network_and_merges_the_fields(checkpoint, tmp_path):
+    import onnx
+
+    source, out = tmp_path / "model.onnx", tmp_path / "variant.onnx"
+    exporter.export_checkpoint(checkpoint, source, json.dumps(MANIFEST), parity_shapes=SHAPES)
+    fields = {"id": "test-liver-variant-tta", "output": {"testTimeFlips": ["horizontal"], "largestComponent": False}}
+    assert exporter.main(["--from-onnx", str(source), "--out", str(out), "--manifest-json", json.dumps(fields)]) == 0
+    before, after = exporter.read_embedded_manifest(source), exporter.read_embedded_manifest(out)
+    assert after["id"] == "test-liver-variant-tta"
+    assert after["output"] == {**before["output"], "testTimeFlips": ["horizontal"], "largestComponent": False}
+    assert {k: v for k, v in after.items() if k not in ("id", "output")} == {k: v for k, v in before.items() if k not in ("id", "output")}
+    assert onnx.load(str(out)).graph == onnx.load(str(source)).graph
+
+
 def test_export_fails_when_parity_breaks(checkpoint, tmp_path, monkeypatch):
     def broken_fold(model):
         fold_batchnorm(model)
