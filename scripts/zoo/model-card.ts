@@ -22,8 +22,18 @@ type Evaluation = Awaited<ReturnType<typeof evaluateOn>>;
 const heldOutEvery = (recipe: Recipe) => Math.max(2, Math.round(1 / Number(trainerOption(recipe, '--val-fraction') ?? 0.1)));
 const pct = (v: number | undefined) => (v === undefined ? '–' : v.toFixed(4));
 
+/** The network's arguments as the trainer built it (input channels included), from the manifest's `training.config`. */
+function networkArguments(config: unknown): Record<string, unknown> | undefined {
+  if (!config || typeof config !== 'object') return undefined;
+  const { name: _name, ...kwargs } = config as Record<string, unknown>;
+  return kwargs;
+}
+
 function card(recipe: Recipe, m: ModelManifest, evaluations: Evaluation[], onnxBytes: number): string {
   const t = (m.training ?? {}) as Record<string, unknown>;
+  // The run's own budget (a study's --max-minutes overrides the recipe's); models exported before it was recorded: the recipe's.
+  const budget = (t.budget as { epochs?: number; minutes?: number } | undefined)
+    ?? { epochs: trainerOption(recipe, '--epochs'), minutes: trainerOption(recipe, '--max-minutes') };
   const rows = evaluations.map((e) => {
     const paper = recipe.paper?.[e.dataset];
     return `| ${e.dataset} | ${e.cases} | ${pct(e.dice)} | ${pct(e.iou)} | ${pct(e.precision)} | ${pct(e.recall)} | ${e.secondsPerSlice} | ${paper ? `${pct(paper.dice)} (${paper.source}${paper.note ? `; ${paper.note}` : ''})` : '–'} |`;
@@ -31,7 +41,7 @@ function card(recipe: Recipe, m: ModelManifest, evaluations: Evaluation[], onnxB
   const selection = m.training && (t.selectionMetrics as Record<string, number> | undefined);
   return `# ${m.name} — \`${m.id}\` ${m.version}
 
-${m.task} · ${m.modality} · architecture \`${m.architecture}\` (${JSON.stringify(recipe.modelKwargs)}) · ONNX ${(onnxBytes / 1e6).toFixed(1)} MB, manifest embedded, BatchNorm folded.
+${m.task} · ${m.modality} · architecture \`${m.architecture}\` (${JSON.stringify(networkArguments(t.config) ?? recipe.modelKwargs)}) · ONNX ${(onnxBytes / 1e6).toFixed(1)} MB, manifest embedded, BatchNorm folded.
 
 ## Measured (our own eval: \`npm run eval -- --model ${m.id}\`)
 
@@ -46,7 +56,7 @@ ${inputSection(m)}
 ## Training
 
 - Data: ${t.data ?? recipe.train}. Licence: ${licenceOf(recipe.train)}. Reported on: ${recipe.evaluate.map((r) => `${r} (${licenceOf(r)})`).join('; ')}.
-- Weights: epoch ${t.epochs}, the best on the held-out set, reached after ${Math.round(Number(t.seconds ?? 0) / 60)} min on ${t.framework ?? 'PyTorch'}, CPU (the run's budget: ${trainerOption(recipe, '--epochs') ?? '–'} epochs or ${trainerOption(recipe, '--max-minutes') ?? '–'} min); loss ${t.loss}; batch ${t.batchSize}; learning rate ${t.lr} (AdamW, cosine).
+- Weights: epoch ${t.epochs}, the best on the held-out set, reached after ${Math.round(Number(t.seconds ?? 0) / 60)} min on ${t.framework ?? 'PyTorch'}, CPU (the run's budget: ${budget.epochs ?? '–'} epochs or ${budget.minutes ?? '–'} min); loss ${t.loss}; batch ${t.batchSize}; learning rate ${t.lr} (AdamW, cosine).
 - Augmentation: ${t.flip === false ? 'no mirror images (the volumes are in the canonical LPS order)' : 'random flips'}, scaled crops, rotation, intensity jitter${recipe.trainer.includes('--elastic') ? ', elastic deformation' : ''}.
 - Recipe: \`training/recipes/${recipe.id}.json\`; remake with \`npm run train:model -- ${recipe.id} && npm run model:card -- ${recipe.id}\`.
 

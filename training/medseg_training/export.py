@@ -114,6 +114,7 @@ def default_manifest(ckpt: Dict[str, Any]) -> Dict[str, Any]:
                      "augment": cfg.get("augmentPreset") or cfg.get("augment"), "flip": cfg.get("flip", True),
                      "validationData": cfg.get("valData"), "bestEpoch": ckpt.get("bestEpoch"),
                      "patience": cfg.get("patience") or None, "precision": ckpt.get("precision"),
+                     "budget": {"epochs": cfg.get("epochs"), "minutes": cfg.get("maxMinutes") or None},
                      "framework": f"PyTorch {ckpt.get('torch', torch.__version__)}",
                      "exported": _dt.date.today().isoformat()},
         "metrics": {},
