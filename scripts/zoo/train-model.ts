@@ -1,12 +1,12 @@
 // `npm run train:model -- <recipe id> [--resume] [--from-checkpoint run/best.pt] [--threads N] [--device cpu|cuda]
-//   [--work-dir DIR] [--models-dir DIR] [--seed N] [--max-minutes M] [--variant NAME]`:
+//   [--work-dir DIR] [--models-dir DIR] [--seed N] [--max-minutes M] [--epochs E] [--variant NAME]`:
 // trains a shipped model from its recipe (training/recipes/<id>.json) on ../shared/data with the
 // project's trainer, then exports it to models/<id>.onnx (manifest embedded, ORT parity checked)
 // and models/<id>.pt (the weights fine-tuning starts from); `--models-dir` puts them elsewhere (a
 // training queue writes outside the repository). `--resume`: an interrupted run goes on from its
 // last.pt within the recipe's budget, the time already spent counted. `--seed N` (the seed study)
-// trains the same recipe with another seed, as <id>-seedN; `--max-minutes M` gives every run of a
-// study the same time budget in place of the recipe's. `--variant NAME` (the ablation table,
+// trains the same recipe with another seed, as <id>-seedN; `--max-minutes M` and `--epochs E` give
+// every run of a study the same time or epoch budget in place of the recipe's. `--variant NAME` (the ablation table,
 // variants.ts) trains the recipe with one part changed, as <id>-variant-NAME, or, for a variant that
 // changes only the manifest, re-exports the recipe's model from --models-dir under it (no training).
 // Progress: the trainer's JSON lines.
@@ -28,10 +28,12 @@ function main(): number {
   const { values, positionals } = parseArgs({ allowPositionals: true, options: {
     'from-checkpoint': { type: 'string' }, threads: { type: 'string', default: '2' }, device: { type: 'string', default: 'auto' },
     'work-dir': { type: 'string' }, 'models-dir': { type: 'string' }, resume: { type: 'boolean' }, seed: { type: 'string' },
-    'max-minutes': { type: 'string' }, variant: { type: 'string' },
+    'max-minutes': { type: 'string' }, epochs: { type: 'string' }, variant: { type: 'string' },
   } });
   const recipe = readRecipe(positionals[0] ?? '');
-  if (values['max-minutes']) recipe.trainer = withTrainerOption(recipe.trainer, '--max-minutes', values['max-minutes']);
+  for (const flag of ['max-minutes', 'epochs'] as const) {
+    if (values[flag]) recipe.trainer = withTrainerOption(recipe.trainer, `--${flag}`, values[flag]);
+  }
   const python = findPythonRuntime();
   if (!python) { console.error(`train:model: ${TRAINING_RUNTIME_HINT}`); return 1; }
   const models = values['models-dir'] ?? join(appRoot(), 'models');
