@@ -7,7 +7,7 @@
 // fast step gains little from a second thread while the fp32 one gains much.
 import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
-import { findPythonRuntime } from '../../src/core/training/python-runtime';
+import { findPythonRuntime, type PythonRuntime } from '../../src/core/training/python-runtime';
 import { readRecipe, recipeIds, trainerOption, type Recipe } from '../zoo/recipes';
 
 /** Image channels per slice: RGB photo sets have 3, CT and grey images 1; 2.5D multiplies by the slices. */
@@ -28,7 +28,7 @@ function architectures(): Recipe[] {
 }
 
 /** One `medseg_training.training_benchmark` run: fp32 and fast steps of one configuration. */
-function timeSteps(python: NonNullable<ReturnType<typeof findPythonRuntime>>, config: Record<string, unknown>,
+function timeSteps(python: PythonRuntime, config: Record<string, unknown>,
   size: string, batch: string, threads: number) {
   const r = spawnSync(python.python, ['-m', 'medseg_training.training_benchmark', '--config', JSON.stringify(config),
     '--size', size, '--batch-size', batch, '--repeats', '3', '--threads', String(threads)], { env: python.env, encoding: 'utf8' });

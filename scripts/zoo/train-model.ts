@@ -40,13 +40,14 @@ function main(): number {
   mkdirSync(models, { recursive: true });
   const variant = values.variant ? variantOf(values.variant) : undefined;
   if (variant?.trainer) recipe.trainer = variant.trainer(recipe.trainer);
-  const id = values.variant ? variantModelId(seededModelId(recipe.id, values.seed), values.variant) : seededModelId(recipe.id, values.seed);
+  const seeded = seededModelId(recipe.id, values.seed);
+  const id = values.variant ? variantModelId(seeded, values.variant) : seeded;
   const manifest = JSON.stringify({ id, ...recipe.manifest });
   const [onnx, weights] = [join(models, `${id}.onnx`), join(models, `${id}.pt`)];
   const modules = trainerModules(recipe);
   const run = (args: string[]) => spawnSync(python.python, args, { env: python.env, stdio: 'inherit' }).status ?? 1;
   if (variant?.manifest) {
-    const source = join(models, `${seededModelId(recipe.id, values.seed)}.onnx`);
+    const source = join(models, `${seeded}.onnx`);
     if (!existsSync(source)) { console.error(`train:model: variant ${values.variant} re-exports ${source}, which is not there`); return 1; }
     return run(['-m', modules.export, '--from-onnx', source, '--out', onnx, '--manifest-json', JSON.stringify({ id, ...variant.manifest })]);
   }

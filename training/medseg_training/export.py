@@ -173,10 +173,10 @@ def export_onnx(model: torch.nn.Module, path: str | os.PathLike, example: torch.
                           do_constant_folding=True, **kwargs)
 
 
-def embed_manifest(path: str | os.PathLike, manifest: Dict[str, Any]) -> None:
+def _set_manifest(model, manifest: Dict[str, Any]) -> None:
+    """Puts ``manifest`` in a loaded model's metadata (replacing any) and checks the model."""
     import onnx
 
-    model = onnx.load(str(path))
     for prop in list(model.metadata_props):
         if prop.key == MANIFEST_KEY:
             model.metadata_props.remove(prop)
@@ -185,17 +185,27 @@ def embed_manifest(path: str | os.PathLike, manifest: Dict[str, Any]) -> None:
     entry.value = json.dumps(manifest, separators=(",", ":"))
     model.producer_name = "medseg_training"
     onnx.checker.check_model(model)
+
+
+def _manifest_of(model, path: str | os.PathLike) -> Dict[str, Any]:
+    for prop in model.metadata_props:
+        if prop.key == MANIFEST_KEY:
+            return json.loads(prop.value)
+    raise ExportError(f"{path} has no {MANIFEST_KEY} metadata")
+
+
+def embed_manifest(path: str | os.PathLike, manifest: Dict[str, Any]) -> None:
+    import onnx
+
+    model = onnx.load(str(path))
+    _set_manifest(model, manifest)
     onnx.save(model, str(path))
 
 
 def read_embedded_manifest(path: str | os.PathLike) -> Dict[str, Any]:
     import onnx
 
-    model = onnx.load(str(path), load_external_data=False)
-    for prop in model.metadata_props:
-        if prop.key == MANIFEST_KEY:
-            return json.loads(prop.value)
-    raise ExportError(f"{path} has no {MANIFEST_KEY} metadata")
+    return _manifest_of(onnx.load(str(path), load_external_data=False), path)
 
 
 def copy_with_manifest(source: str | os.PathLike, out: str | os.PathLike, manifest_json: str | Dict) -> Dict[str, Any]:
@@ -203,9 +213,10 @@ def copy_with_manifest(source: str | os.PathLike, out: str | os.PathLike, manife
     variant that differs only in how the engine runs it (test-time flips, post-processing)."""
     import onnx
 
-    manifest = _deep_merge(read_embedded_manifest(source), read_manifest_arg(manifest_json))
-    onnx.save(onnx.load(str(source)), str(out))
-    embed_manifest(out, manifest)
+    model = onnx.load(str(source))
+    manifest = _deep_merge(_manifest_of(model, source), read_manifest_arg(manifest_json))
+    _set_manifest(model, manifest)
+    onnx.save(model, str(out))
     # The graph and weights are the source's, already parity-checked when it was exported.
     return {"path": str(out), "bytes": os.path.getsize(out), "parity": None, "manifest": manifest, "from": str(source)}
 
@@ -329,7 +340,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     p = argparse.ArgumentParser(prog="python -m medseg_training.export", description=__doc__.split("\n")[0])
     source = p.add_mutually_exclusive_group(required=True)
     source.add_argument("--checkpoint")
-    source.add_argument("--from-onnx", help="re-export an exported model with --manifest-json's fields replaced (no checkpoint)")
+    source.add_argument("--from-onnx", help="re-export an exported model with --manifest-json's fields merged into its manifest (no checkpoint)")
     p.add_argument("--out", required=True, help="the .onnx file to write")
     p.add_argument("--manifest-json", default=None, help="manifest fields: JSON text or a .json file")
     p.add_argument("--tolerance", type=float, default=DEFAULT_TOLERANCE, help="max |ORT - PyTorch| on the logits")
