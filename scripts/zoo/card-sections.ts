@@ -15,6 +15,13 @@ print(importlib.import_module(model_spec(${JSON.stringify(arch)}).network.__modu
 
 export const licenceOf = (ref: string) => DATA_LICENCES[ref.split(':')[0]] ?? 'see ../shared/data/README.md';
 
+/** How the learning rate ran (the manifest's `training`): a cosine over the budget, or held until a plateau; and whether the weights are an average. */
+export function optimiserText(t: Record<string, unknown>): string {
+  const schedule = t.patience ? `held, cut ×0.3 half-way through a stale stretch, stopped after ${t.patience} validations without gain` : 'cosine';
+  const average = t.weightAverage ? `; the weights are an exponential moving average over training steps (decay ${t.weightAverage})` : '';
+  return `learning rate ${t.lr} (AdamW, ${schedule})${average}`;
+}
+
 /** "## Input and preprocessing": what the engine feeds the network and does with its output. */
 export function inputSection(m: ModelManifest): string {
   const p = m.preprocessing;

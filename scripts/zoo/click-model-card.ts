@@ -2,7 +2,7 @@
 // standard protocol (eval/interactive-noc.ts, the same run as `npm run eval`), not by a whole-case Dice.
 import type { ModelManifest } from '../../src/shared/manifest';
 import type { nocOn } from '../eval/interactive-noc';
-import { architectureNotes, inputSection, licenceOf } from './card-sections';
+import { architectureNotes, inputSection, licenceOf, optimiserText } from './card-sections';
 import { trainerOption, type Recipe } from './recipes';
 
 export type NocResult = Awaited<ReturnType<typeof nocOn>>;
@@ -42,7 +42,7 @@ ${inputSection(m)}
 
 - Data: ${t.data ?? recipe.train}. Licence: ${licenceOf(recipe.train)}. Reported on: ${recipe.evaluate.map((r) => `${r} (${licenceOf(r)})`).join('; ')}.
 - Iterative simulated clicks (RITM/DeepEdit): each step lets the network correct its own prediction for 0–${(t as { maxRounds?: number }).maxRounds ?? 3} rounds, each round's click in its errors, then trains on the last round's input; some samples start from a damaged copy of the truth (a wrong proposal) or from a neighbouring slice's mask (propagation).
-- Weights: epoch ${t.epochs}${t.bestEpoch ? ` (the best of those validated every ${t.validateEvery} epochs)` : ''}, reached after ${Math.round(Number(t.seconds ?? 0) / 60)} min on ${t.framework ?? 'PyTorch'}, ${String(t.device ?? 'cpu').toUpperCase()}${t.threads ? `, ${t.threads} thread(s)` : ''} (the run's budget: ${trainerOption(recipe, '--epochs') ?? '–'} epochs or ${trainerOption(recipe, '--max-minutes') ?? '–'} min); loss ${t.loss}; batch ${t.batchSize}; learning rate ${t.lr} (AdamW, cosine).
+- Weights: epoch ${t.epochs}${t.bestEpoch ? ` (the best of those validated every ${t.validateEvery} epochs)` : ''}, reached after ${Math.round(Number(t.seconds ?? 0) / 60)} min on ${t.framework ?? 'PyTorch'}, ${String(t.device ?? 'cpu').toUpperCase()}${t.threads ? `, ${t.threads} thread(s)` : ''} (the run's budget: ${trainerOption(recipe, '--epochs') ?? '–'} epochs or ${trainerOption(recipe, '--max-minutes') ?? '–'} min); loss ${t.loss}; batch ${t.batchSize}; ${optimiserText(t)}.
 - Recipe: \`training/recipes/${recipe.id}.json\`; remake with \`npm run train:model -- ${recipe.id} && npm run model:card -- ${recipe.id}\`.
 
 ## Architecture notes

@@ -11,7 +11,7 @@ import { closeImageIo } from '../../src/core/io';
 import { embedManifest, readManifest } from '../../src/core/inference';
 import { evaluateOn, scratchStudio } from '../eval/evaluate-split';
 import { dataset } from './datasets';
-import { architectureNotes, inputSection, licenceOf } from './card-sections';
+import { architectureNotes, inputSection, licenceOf, optimiserText } from './card-sections';
 import { clickCard, clickMetrics, type NocResult } from './click-model-card';
 import { nocOn } from '../eval/interactive-noc';
 import { readRecipe, trainerOption, type Recipe } from './recipes';
@@ -56,7 +56,7 @@ ${inputSection(m)}
 ## Training
 
 - Data: ${t.data ?? recipe.train}. Licence: ${licenceOf(recipe.train)}. Reported on: ${recipe.evaluate.map((r) => `${r} (${licenceOf(r)})`).join('; ')}.
-- Weights: epoch ${t.epochs}, the best on the held-out set, reached after ${Math.round(Number(t.seconds ?? 0) / 60)} min on ${t.framework ?? 'PyTorch'}, CPU (the run's budget: ${budget.epochs ?? '–'} epochs or ${budget.minutes ?? '–'} min); loss ${t.loss}; batch ${t.batchSize}; learning rate ${t.lr} (AdamW, cosine).
+- Weights: epoch ${t.epochs}, the best on the held-out set, reached after ${Math.round(Number(t.seconds ?? 0) / 60)} min on ${t.framework ?? 'PyTorch'}, CPU (the run's budget: ${budget.epochs ?? '–'} epochs or ${budget.minutes ?? '–'} min); loss ${t.loss}; batch ${t.batchSize}; ${optimiserText(t)}.
 - Augmentation: ${t.flip === false ? 'no mirror images (the volumes are in the canonical LPS order)' : 'random flips'}, scaled crops, rotation, intensity jitter${recipe.trainer.includes('--elastic') ? ', elastic deformation' : ''}.
 - Recipe: \`training/recipes/${recipe.id}.json\`; remake with \`npm run train:model -- ${recipe.id} && npm run model:card -- ${recipe.id}\`.
 

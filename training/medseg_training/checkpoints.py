@@ -16,7 +16,7 @@ from .events import UserFacingError
 
 CHECKPOINT_FORMAT = "medseg-checkpoint/1"
 
-_TENSOR_KEYS = ("state_dict", "optimizer")
+_TENSOR_KEYS = ("state_dict", "training_state_dict", "optimizer")
 
 
 def save_checkpoint(path: str | os.PathLike, payload: Dict[str, Any]) -> None:
@@ -30,6 +30,8 @@ def save_checkpoint(path: str | os.PathLike, payload: Dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     meta = {k: v for k, v in payload.items() if k not in _TENSOR_KEYS}
     blob: Dict[str, Any] = {"format": CHECKPOINT_FORMAT, "meta": json.dumps(meta), "state_dict": payload["state_dict"]}
+    if payload.get("training_state_dict") is not None:  # with a weight average: the weights the optimiser steps
+        blob["training_state_dict"] = payload["training_state_dict"]
     if payload.get("optimizer") is not None:
         opt = payload["optimizer"]
         blob["optimizer_state"] = opt["state"]
@@ -71,6 +73,8 @@ def load_checkpoint(path: str | os.PathLike) -> Dict[str, Any]:
     ckpt = json.loads(blob["meta"])
     ckpt["format"] = blob["format"]
     ckpt["state_dict"] = blob["state_dict"]
+    if "training_state_dict" in blob:
+        ckpt["training_state_dict"] = blob["training_state_dict"]
     if "optimizer_state" in blob:
         ckpt["optimizer"] = {"state": blob["optimizer_state"],
                              "param_groups": json.loads(blob["optimizer_param_groups"])}

@@ -30,6 +30,7 @@ from .predict import validate
 from .schedule import Schedule
 from .train_config import RunConfig
 from .train_data import RunData
+from .weight_average import WeightAverage
 
 
 def augment_config(config: Dict) -> AugmentConfig:
@@ -52,6 +53,8 @@ class Fitter:
         self.pre = Preprocessing.from_manifest(self.config["preprocessing"])
         self.size_multiple = int(getattr(model, "size_multiple", 16))
         precision.prepare_model(model)
+        decay = float(self.config.get("weightAverage") or 0.0)
+        self.average = WeightAverage(model, decay) if decay else None
         self.optimizer = torch.optim.AdamW(model.parameters(), lr=self.config["lr"],
                                            weight_decay=self.config["weightDecay"])
         try:
@@ -72,7 +75,11 @@ class Fitter:
 
     def restore(self, ckpt: Dict) -> None:
         """Continues from a ``last.pt``."""
-        self.model.load_state_dict(ckpt["state_dict"])
+        # With a weight average, ``state_dict`` is the average (what validates and exports) and
+        # ``training_state_dict`` the weights the optimiser steps.
+        self.model.load_state_dict(ckpt.get("training_state_dict") or ckpt["state_dict"])
+        if self.average is not None:
+            self.average = WeightAverage(self.model, self.average.decay, ckpt["state_dict"], ckpt.get("averageUpdates", 0))
         self.optimizer.load_state_dict(ckpt["optimizer"])
         self.epoch, self.step = ckpt["epoch"], ckpt["step"]
         self.best_dice, self.best_epoch = ckpt.get("bestValDice", -1.0), ckpt.get("bestEpoch", 0)
@@ -86,8 +93,11 @@ class Fitter:
             self.rng.bit_generator.state = ckpt["rng"]
 
     def payload(self, epoch_done: int) -> Dict:
+        averaged = {} if self.average is None else {
+            "training_state_dict": self.model.state_dict(), "averageUpdates": self.average.updates}
         return {"architecture": self.run.architecture, "model_kwargs": self.run.model_kwargs,
-                "state_dict": self.model.state_dict(), "optimizer": self.optimizer.state_dict(),
+                "state_dict": self.average.shadow if self.average is not None else self.model.state_dict(),
+                **averaged, "optimizer": self.optimizer.state_dict(),
                 "train_config": self.config, "epoch": epoch_done, "step": self.step, "valDice": self.val_dice,
                 "bestValDice": self.best_dice, "bestEpoch": self.best_epoch, "history": self.history,
                 "valMetrics": self.val_metrics, "bestValMetrics": self.best_metrics,
@@ -105,10 +115,17 @@ class Fitter:
                     m.eval()
 
     def validate(self) -> Dict[str, float]:
-        metrics = validate(self.model, self.data.val, self.pre, self.precision.device, self.size_multiple,
-                           prepare=self.precision.prepare_input)
+        if self.average is None:
+            metrics = self._validate()
+        else:
+            with self.average.applied(self.model):
+                metrics = self._validate()
         self.train_mode()
         return metrics
+
+    def _validate(self) -> Dict[str, float]:
+        return validate(self.model, self.data.val, self.pre, self.precision.device, self.size_multiple,
+                        prepare=self.precision.prepare_input)
 
     def baseline(self, parent: Optional[str]) -> None:
         """Fine-tuning: the parent's metrics on the held-out samples, the bar a new version must clear."""
@@ -170,6 +187,8 @@ class Fitter:
                 for group in self.optimizer.param_groups:
                     group["lr"] = c["lr"] * self.schedule.factor(progress)
                 loss = float(training_step(self.model, self.optimizer, self.loss_fn, x, y, self.precision))
+                if self.average is not None:
+                    self.average.update(self.model)
                 if not math.isfinite(loss):
                     raise UserFacingError(f"the loss became {loss} at step {self.step}: lower --lr or check the data")
                 self.step += 1

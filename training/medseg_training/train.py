@@ -78,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--patience", type=int, default=None,
                    help="stop after this many validations without improvement (the learning rate is cut ×0.3 "
                         "half-way); --epochs is then only an upper bound (default 0: run the whole budget)")
+    p.add_argument("--weight-average", type=float, default=0.0, metavar="DECAY",
+                   help="validate and export an exponential moving average of the weights, e.g. 0.99 (~100 steps; "
+                        "smooths small-data runs and their plateau signal); 0 = off")
     p.add_argument("--augment", choices=("none", "light", "strong"), default="light",
                    help="light: flips, zoom, rotation, contrast, brightness, noise; strong: + gamma, blur, "
                         "JPEG artefacts (8-bit images), colour/HSV (RGB), wider rotation")

@@ -108,6 +108,7 @@ def build_run_config(args: argparse.Namespace, resume: Optional[Dict], init: Opt
         "trainLabels": parse_labels(args.train_labels), "valLabels": parse_labels(args.val_labels),
         **samples, "epochs": args.epochs if args.epochs is not None else 50, "batchSize": args.batch_size,
         "lr": args.lr, "weightDecay": args.weight_decay, "freezeBatchnorm": args.freeze_batchnorm,
+        "weightAverage": args.weight_average,
         "loss": args.loss, "lossKwargs": _json(args.loss_kwargs, "--loss-kwargs"),
         "augment": augment != "none", "augmentPreset": augment, "elastic": args.elastic,
         "maxMinutes": args.max_minutes or 0.0, "patience": args.patience or 0, "seed": args.seed,

@@ -110,3 +110,50 @@ def test_batches_are_augmented_on_the_training_device(synthetic_ct, tmp_path, mo
             "--batch-size", "2", "--epochs", "1", "--out-dir", str(tmp_path / "run")]
     assert train.main(args) == 0
     assert devices and all(torch.device(d) == torch.device("cpu") for d in devices)
+
+
+def test_the_weight_average_follows_the_steps_and_lends_itself_for_a_block():
+    from medseg_training.weight_average import WeightAverage
+
+    model = torch.nn.Sequential(torch.nn.Linear(2, 1), torch.nn.BatchNorm1d(1))
+    with torch.no_grad():
+        model[0].weight.fill_(0.0)
+    average = WeightAverage(model, decay=0.5)
+    with torch.no_grad():
+        model[0].weight.fill_(1.0)
+    average.update(model)  # first update: min(0.5, 2/11) of the old, 9/11 of the new
+    assert average.shadow["0.weight"][0, 0].item() == pytest.approx(9 / 11)
+    assert average.shadow["1.num_batches_tracked"].item() == model[1].num_batches_tracked.item()
+    with average.applied(model):
+        assert model[0].weight[0, 0].item() == pytest.approx(9 / 11)
+    assert model[0].weight[0, 0].item() == 1.0
+    with pytest.raises(ValueError, match="decay"):
+        WeightAverage(model, decay=1.0)
+
+
+def test_a_weight_averaged_run_validates_and_saves_the_average_and_resumes_its_steps(synthetic_ct, tmp_path, capsys,  # noqa: F811
+                                                                                    monkeypatch):
+    from medseg_training import fit
+    from medseg_training.export import default_manifest
+
+    validated = []
+
+    def recording(model, *args, **kwargs):
+        validated.append({k: v.detach().clone() for k, v in model.state_dict().items()})
+        return real(model, *args, **kwargs)
+
+    real = fit.validate
+    monkeypatch.setattr(fit, "validate", recording)
+    ct, seg = synthetic_ct
+    out = tmp_path / "run"
+    common = ["--model-kwargs", '{"base_filters": 4}', "--train", str(ct), str(seg), "--val", str(ct), str(seg),
+              "--window", "60,400", "--size", "32", "--batch-size", "2", "--weight-average", "0.9", "--out-dir", str(out)]
+    assert train.main(common + ["--epochs", "1"]) == 0
+    first = load_checkpoint(out / "last.pt")
+    assert first["averageUpdates"] == first["step"] > 0
+    assert any(not torch.equal(first["state_dict"][k], first["training_state_dict"][k]) for k in first["state_dict"])
+    assert all(torch.equal(validated[-1][k], first["state_dict"][k]) for k in first["state_dict"])
+    assert train.main(common + ["--epochs", "2", "--resume", str(out / "last.pt")]) == 0
+    second = load_checkpoint(out / "last.pt")
+    assert second["averageUpdates"] == second["step"] == 2 * first["step"]
+    assert default_manifest(second)["training"]["weightAverage"] == 0.9
